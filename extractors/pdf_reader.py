@@ -1,0 +1,216 @@
+"""Reader for PDF files (pdfplumber): ruled tables and the text lines around them, page by page.
+
+pdfplumber finds the tables and reads their cells; every char smaller than a
+fraction of the page's usual size is dropped first, which removes superscript
+footnote markers from cells and lines alike.  The remaining text lines are
+grouped into paragraphs with a few layout rules (see ``PdfSettings``), because
+pdfplumber stops at lines.  A table that runs over several pages comes out as
+one table block per page; ``extractors.tables`` stitches them back together.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfplumber.utils.exceptions import PdfminerException
+
+from extractors.base import DocumentReader
+from extractors.errors import UnreadableDocumentError
+from extractors.layout import classify_line, is_all_caps, is_page_number
+from extractors.model import Block, BlockKind, Cell, Document, Provenance, Row
+from extractors.settings import DEFAULT_PDF_SETTINGS, PdfSettings
+from normalizers.text import clean_text
+
+_STARTS_NEW_ITEM = re.compile(r"^(?:[-+•–]\s|\d{1,2}(?:\.\d{1,2})*\.\s|[IVXLC]{1,6}\.\s|[a-zđ]\)\s|Điều\s\d)")
+
+
+@dataclass
+class _Line:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    bold: bool
+    footnote: bool
+    size: float
+
+
+@dataclass
+class _Paragraph:
+    lines: list[_Line] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return clean_text(" ".join(line.text for line in self.lines))
+
+
+class PdfReader(DocumentReader):
+    format_name = "pdf"
+
+    def __init__(self, path: Any, settings: PdfSettings = DEFAULT_PDF_SETTINGS) -> None:
+        super().__init__(path)
+        self.settings = settings
+
+    @classmethod
+    def supported_formats(cls) -> frozenset[str]:
+        return frozenset({".pdf"})
+
+    def is_valid(self) -> bool:
+        return self.data[:1024].lstrip().startswith(b"%PDF")
+
+    def convert(self) -> Document:
+        if not self.is_valid():
+            raise UnreadableDocumentError(self.path, "not a PDF file (no %PDF header)")
+        try:
+            pdf = pdfplumber.open(io.BytesIO(self.data))
+        except PDFPasswordIncorrect as error:
+            raise UnreadableDocumentError(self.path, "PDF is encrypted") from error
+        except PdfminerException as error:
+            reason = "PDF is encrypted" if "password" in str(error).lower() else f"damaged or truncated PDF ({error})"
+            raise UnreadableDocumentError(self.path, reason) from error
+        blocks: list[Block] = []
+        saw_text = False
+        try:
+            with pdf:
+                for number, page in enumerate(pdf.pages, start=1):
+                    saw_text = saw_text or bool(page.chars)
+                    blocks.extend(self._page_blocks(page, number))
+                    page.flush_cache()
+                page_count = len(pdf.pages)
+        except UnreadableDocumentError:
+            raise
+        except Exception as error:  # pdfminer raises many types on a damaged file
+            raise UnreadableDocumentError(self.path, f"damaged or truncated PDF ({error})") from error
+        if not saw_text:
+            raise UnreadableDocumentError(self.path, "no text layer: looks like a scan")
+        return self._document(blocks, page_count=page_count)
+
+    # -- one page -------------------------------------------------------------------------
+
+    def _page_blocks(self, page: Any, number: int) -> list[Block]:
+        usual_size = _usual_char_size(page.chars)
+        limit = usual_size * self.settings.superscript_max_ratio
+
+        def is_superscript(obj: dict[str, Any]) -> bool:
+            return obj.get("object_type") == "char" and float(obj.get("size", usual_size)) < limit
+
+        markers = [char for char in page.chars if is_superscript(char)]
+        clean = page.filter(lambda obj: not is_superscript(obj))
+        tables = clean.find_tables(self.settings.table_settings)
+        placed: list[tuple[float, Block]] = [
+            (table.bbox[1], self._table_block(clean, table, number)) for table in tables
+        ]
+        outside = clean
+        for table in tables:
+            outside = outside.outside_bbox(table.bbox)
+        lines = [self._line(raw, markers) for raw in outside.extract_text_lines(x_tolerance=self.settings.x_tolerance)]
+        lines = [line for line in lines if line.text and not self._is_page_furniture(line, page.height)]
+        for paragraph in self._paragraphs(lines):
+            text = paragraph.text
+            first = paragraph.lines[0]
+            bold = all(line.bold for line in paragraph.lines)
+            kind = BlockKind.FOOTNOTE if first.footnote else classify_line(text, bold=bold)
+            placed.append((first.top, Block(kind, text=text, bold=bold, provenance=Provenance(page=number))))
+        placed.sort(key=lambda item: item[0])
+        return [block for _, block in placed]
+
+    def _table_block(self, page: Any, table: Any, number: int) -> Block:
+        rows: list[Row] = []
+        chars = page.chars  # a filtered page recomputes this on every access
+        for table_row, texts in zip(table.rows, table.extract(x_tolerance=self.settings.x_tolerance), strict=True):
+            cells: list[Cell] = []
+            reach = float("-inf")  # right edge of the last real cell in this row
+            for column, (bbox, text) in enumerate(zip(table_row.cells, texts, strict=True)):
+                if bbox is None or text is None:
+                    left_edge = _column_left(table, column)
+                    cells.append(Cell(merged="left" if reach > left_edge + 1 else "up"))
+                else:
+                    reach = bbox[2]
+                    cells.append(Cell(text=clean_text(text), bold=self._is_bold(_chars_in(chars, bbox))))
+            rows.append(Row(cells=cells, provenance=Provenance(page=number)))
+        return Block(BlockKind.TABLE, provenance=Provenance(page=number), rows=rows)
+
+    def _line(self, raw: dict[str, Any], markers: list[dict[str, Any]]) -> _Line:
+        x0, top, bottom = float(raw["x0"]), float(raw["top"]), float(raw["bottom"])
+        footnote = any(
+            float(m["x1"]) <= x0 + 2 and float(m["x0"]) >= x0 - 30 and top - 4 <= float(m["top"]) <= bottom
+            for m in markers
+        )
+        return _Line(
+            text=clean_text(raw["text"]),
+            x0=x0,
+            x1=float(raw["x1"]),
+            top=top,
+            bottom=bottom,
+            bold=self._is_bold(raw.get("chars", [])),
+            footnote=footnote,
+            size=_usual_char_size(raw.get("chars", [])),
+        )
+
+    def _is_bold(self, chars: Iterable[dict[str, Any]]) -> bool:
+        flags = [
+            any(marker in str(char.get("fontname", "")).lower() for marker in self.settings.bold_font_markers)
+            for char in chars
+            if str(char.get("text", "")).strip()
+        ]
+        return bool(flags) and sum(flags) * 2 > len(flags)
+
+    def _is_page_furniture(self, line: _Line, height: float) -> bool:
+        margin = height * self.settings.margin_ratio
+        return is_page_number(line.text) and (line.top < margin or line.bottom > height - margin)
+
+    def _paragraphs(self, lines: list[_Line]) -> list[_Paragraph]:
+        if not lines:
+            return []
+        left = min(line.x0 for line in lines)
+        right = max(line.x1 for line in lines)
+        paragraphs: list[_Paragraph] = []
+        for line in lines:
+            current = paragraphs[-1] if paragraphs else None
+            if current is None or not self._continues(current.lines[-1], line, left, right):
+                paragraphs.append(_Paragraph())
+            paragraphs[-1].lines.append(line)
+        return paragraphs
+
+    def _continues(self, previous: _Line, line: _Line, left: float, right: float) -> bool:
+        """Whether ``line`` is the next line of the paragraph that ``previous`` ends."""
+        s = self.settings
+        height = max(previous.bottom - previous.top, 1.0)
+        if line.footnote or line.bold != previous.bold or line.top - previous.bottom > s.paragraph_gap_ratio * height:
+            return False
+        if _STARTS_NEW_ITEM.match(line.text) or abs(line.size - previous.size) > s.size_tolerance:
+            return False
+        if is_all_caps(line.text) != is_all_caps(previous.text):
+            return False
+        reaches_margin = previous.x1 >= left + s.full_line_ratio * (right - left)
+        return reaches_margin or (self._centred(previous, left, right) and self._centred(line, left, right))
+
+    def _centred(self, line: _Line, left: float, right: float) -> bool:
+        indent_left, indent_right = line.x0 - left, right - line.x1
+        return indent_left > self.settings.centre_tolerance and abs(indent_left - indent_right) <= max(
+            self.settings.centre_tolerance, 0.1 * (right - left)
+        )
+
+
+def _column_left(table: Any, column: int) -> float:
+    """Left edge of a grid column: the smallest x0 of any real cell in that column."""
+    edges = [row.cells[column][0] for row in table.rows if row.cells[column] is not None]
+    return min(edges) if edges else float("inf")
+
+
+def _usual_char_size(chars: list[dict[str, Any]]) -> float:
+    sizes = Counter(round(float(char.get("size", 0.0)), 1) for char in chars if str(char.get("text", "")).strip())
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def _chars_in(chars: list[dict[str, Any]], bbox: tuple[float, float, float, float]) -> list[dict[str, Any]]:
+    x0, top, x1, bottom = bbox
+    return [c for c in chars if c["x0"] >= x0 - 1 and c["x1"] <= x1 + 1 and c["top"] >= top - 1 and c["bottom"] <= bottom + 1]

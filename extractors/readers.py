@@ -1,0 +1,31 @@
+"""Pick the reader for a file by its suffix and read it into the document model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from extractors.base import DocumentReader
+from extractors.docx_reader import DocxReader
+from extractors.errors import UnsupportedFormatError
+from extractors.model import Document
+from extractors.pdf_reader import PdfReader
+from extractors.text_reader import TextReader
+
+READERS: tuple[type[DocumentReader], ...] = (TextReader, DocxReader, PdfReader)
+
+
+def supported_suffixes() -> frozenset[str]:
+    return frozenset().union(*(reader.supported_formats() for reader in READERS))
+
+
+def reader_for(path: Path) -> type[DocumentReader]:
+    suffix = path.suffix.lower()
+    for reader in READERS:
+        if suffix in reader.supported_formats():
+            return reader
+    known = ", ".join(sorted(supported_suffixes()))
+    raise UnsupportedFormatError(path, f"unsupported file type '{suffix or '(none)'}' (vnplan reads {known})")
+
+
+def read_document(path: Path) -> Document:
+    return reader_for(path)(path).convert()

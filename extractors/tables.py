@@ -1,0 +1,197 @@
+"""Appendix tables: recognise them by their header and stitch page-split pieces back together.
+
+A plan's appendix table is usually printed over many pages.  Depending on the
+format it reaches us as one table (DOCX), as one table per page (PDF) or as
+one tab-separated run per page with the header repeated (text exports), with
+footnote text that a page break dropped between the pieces.  This module turns
+all of those into one :class:`LogicalTable`: its header, its column roles and
+its data rows, with the repeated headers dropped and the cells that a page
+break split (a row whose STT cell is empty right after the break) joined back.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from extractors.model import BlockKind, Cell, Document, Row
+from normalizers.text import fold
+
+YEAR_ROLE = "year"
+
+
+@dataclass(frozen=True)
+class ColumnVocabulary:
+    """The header words of each column role and the roles that define each table kind (rules as data)."""
+
+    roles: dict[str, dict[str, list[str]]]
+    year_column: re.Pattern[str]
+    tables: dict[str, dict[str, list[str]]]
+
+    @classmethod
+    def load(cls, data: dict[str, Any]) -> ColumnVocabulary:
+        roles = {
+            name: {key: [fold(word) for word in words] for key, words in spec.items()}
+            for name, spec in data["roles"].items()
+        }
+        return cls(roles=roles, year_column=re.compile(data["year_column"]), tables=data["tables"])
+
+    def role_of(self, header_text: str) -> str | None:
+        folded = fold(header_text)
+        for role, spec in self.roles.items():
+            if folded in spec.get("equals", []) or any(word in folded for word in spec.get("contains", [])):
+                return role
+        return None
+
+    def year_of(self, header_line: str) -> int | None:
+        match = self.year_column.match(fold(header_line))
+        return int(match.group(1)) if match else None
+
+    def is_header_word(self, text: str) -> bool:
+        return bool(text) and (self.role_of(text) is not None or self.year_of(text) is not None)
+
+    def table_kind(self, roles: set[str]) -> str | None:
+        for kind, rule in self.tables.items():
+            if (
+                all(role in roles for role in rule.get("all_of", []))
+                and (not rule.get("any_of") or any(role in roles for role in rule["any_of"]))
+                and not any(role in roles for role in rule.get("none_of", []))
+            ):
+                return kind
+        return None
+
+
+@lru_cache(maxsize=1)
+def default_vocabulary() -> ColumnVocabulary:
+    text = resources.files("extractors").joinpath("data/appendix_columns.yaml").read_text(encoding="utf-8")
+    return ColumnVocabulary.load(yaml.safe_load(text))
+
+
+@dataclass
+class LogicalTable:
+    """One appendix table, whole: header lines, column roles, data rows (group rows included)."""
+
+    kind: str
+    header: list[list[str]]
+    roles: dict[int, str]
+    years: dict[int, int]
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def width(self) -> int:
+        return len(self.header[0]) if self.header else 0
+
+
+def header_size(rows: list[Row], vocabulary: ColumnVocabulary) -> int:
+    """How many leading rows of a table piece are header lines (0 when it starts with data)."""
+    if not rows or not any(vocabulary.role_of(text) for text in rows[0].texts if text):
+        return 0
+    size = 1
+    for row in rows[1:]:
+        texts = [text for text in row.texts if text]
+        first_cell_empty = not row.cells[0].text
+        if texts and first_cell_empty and all(vocabulary.is_header_word(text) for text in texts):
+            size += 1
+        elif texts and [fold(t) for t in row.texts] == [fold(t) for t in rows[0].texts]:
+            size += 1  # a header line repeated verbatim (DOCX vertical merges read as text)
+        else:
+            break
+    return size
+
+
+def column_roles(header: list[list[str]], vocabulary: ColumnVocabulary) -> tuple[dict[int, str], dict[int, int]]:
+    """Role of each column from the header lines; year columns read from any header line."""
+    width = max(len(line) for line in header)
+    roles: dict[int, str] = {}
+    years: dict[int, int] = {}
+    for column in range(width):
+        lines = [line[column] for line in header if column < len(line) and line[column]]
+        year = next((y for y in map(vocabulary.year_of, lines) if y is not None), None)
+        if year is not None:
+            years[column] = year
+            continue
+        role = vocabulary.role_of(" ".join(lines)) if lines else None
+        if role is not None and role not in roles.values():
+            roles[column] = role
+    return roles, years
+
+
+def _row_key(row: Row | list[str]) -> list[str]:
+    texts = row.texts if isinstance(row, Row) else row
+    return [fold(text) for text in texts]
+
+
+def is_repeated_header(row: Row, header: list[list[str]]) -> bool:
+    key = _row_key(row)
+    return any(key == _row_key(line) for line in header)
+
+
+def find_appendix_tables(document: Document, vocabulary: ColumnVocabulary | None = None) -> list[LogicalTable]:
+    """Every appendix table of the document, each stitched whole across its pages."""
+    vocabulary = vocabulary or default_vocabulary()
+    tables: list[LogicalTable] = []
+    current: LogicalTable | None = None
+    for block in document.blocks:
+        if not block.is_table:
+            if block.kind is not BlockKind.FOOTNOTE:
+                current = None  # real text between two pieces: the table has ended
+            continue
+        rows = block.rows
+        size = header_size(rows, vocabulary)
+        if current is not None and block.column_count == current.width and (
+            size == 0 or is_repeated_header(rows[0], current.header)
+        ):
+            _append_piece(current, rows, vocabulary)
+            continue
+        current = None
+        if size == 0:
+            continue
+        header = [row.texts for row in rows[:size]]
+        roles, years = column_roles(header, vocabulary)
+        kind = vocabulary.table_kind(set(roles.values()) | ({YEAR_ROLE} if years else set()))
+        if kind is None:
+            continue
+        current = LogicalTable(kind=kind, header=header, roles=roles, years=years)
+        tables.append(current)
+        _append_piece(current, rows[size:], vocabulary, after_break=False)
+    return tables
+
+
+def _fill_vertical_merges(row: Row, above: Row) -> Row:
+    """A cell merged with the one above carries that cell's text (one lead agency for several tasks)."""
+    if not any(cell.merged == "up" for cell in row.cells):
+        return row
+    cells = [
+        Cell(text=above.cells[i].text, bold=above.cells[i].bold, merged="up")
+        if cell.merged == "up" and i < len(above.cells)
+        else cell
+        for i, cell in enumerate(row.cells)
+    ]
+    return Row(cells=cells, provenance=row.provenance)
+
+
+def _append_piece(table: LogicalTable, rows: list[Row], vocabulary: ColumnVocabulary, after_break: bool = True) -> None:
+    """Add a piece's rows: drop empty rows and repeated headers; join a row split by a page break."""
+    for row in rows:
+        if row.is_empty:
+            continue
+        if is_repeated_header(row, table.header):
+            after_break = True  # a header repeated inside a table marks a page break too
+            continue
+        stt_empty = not row.cells[0].text or row.cells[0].merged is not None
+        if after_break and stt_empty and table.rows:
+            _join_cells(table.rows[-1], row)
+        else:
+            table.rows.append(_fill_vertical_merges(row, table.rows[-1]) if table.rows else row)
+        after_break = False
+
+
+def _join_cells(previous: Row, continuation: Row) -> None:
+    for cell, more in zip(previous.cells, continuation.cells, strict=False):
+        if more.text and more.merged is None:
+            cell.text = f"{cell.text} {more.text}".strip()

@@ -1,0 +1,75 @@
+"""Publish: write the dataset (Parquet tables, one JSON file per plan, a manifest), each file atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from schemas.arrow import arrow_schema
+from schemas.records import SCHEMA_VERSION, DocumentRecord, PlanRecords, TargetRecord, TaskRecord
+
+
+class DuplicateIdError(ValueError):
+    """Two published records share an id: publishing would corrupt the dataset."""
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Write through a temporary file in the same folder, then rename over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write(path, lambda target: target.write_text(text, encoding="utf-8"))
+
+
+def _write_table(path: Path, rows: list[dict[str, Any]], schema: pa.Schema) -> None:
+    table = pa.Table.from_pylist(rows, schema=schema)
+    atomic_write(path, lambda target: pq.write_table(table, target))
+
+
+def check_unique_ids(plans: list[PlanRecords]) -> None:
+    for label, ids in (
+        ("doc_id", [plan.document.doc_id for plan in plans]),
+        ("target_id", [target.target_id for plan in plans for target in plan.targets]),
+        ("task_id", [task.task_id for plan in plans for task in plan.tasks]),
+    ):
+        seen: set[str] = set()
+        duplicates = sorted({value for value in ids if value in seen or seen.add(value)})  # type: ignore[func-returns-value]
+        if duplicates:
+            raise DuplicateIdError(f"duplicate {label} values: {', '.join(duplicates[:5])}")
+
+
+def publish(plans: list[PlanRecords], out: Path, manifest: dict[str, Any]) -> None:
+    """Replace the dataset in ``out`` with these plans (stale per-plan JSON files are removed)."""
+    check_unique_ids(plans)
+    json_dir = out / "json"
+    json_dir.mkdir(parents=True, exist_ok=True)
+    for plan in plans:
+        text = json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+        atomic_write_text(json_dir / f"{plan.document.doc_id}.json", text)
+    keep = {f"{plan.document.doc_id}.json" for plan in plans}
+    for stale in json_dir.glob("*.json"):
+        if stale.name not in keep:
+            stale.unlink()
+    _write_table(out / "documents.parquet", [p.document.model_dump() for p in plans], arrow_schema(DocumentRecord))
+    _write_table(
+        out / "targets.parquet", [t.model_dump() for p in plans for t in p.targets], arrow_schema(TargetRecord)
+    )
+    _write_table(out / "tasks.parquet", [t.model_dump() for p in plans for t in p.tasks], arrow_schema(TaskRecord))
+    manifest = {"schema_version": SCHEMA_VERSION, **manifest}
+    atomic_write_text(out / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")

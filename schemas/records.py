@@ -1,0 +1,131 @@
+"""The canonical records of the vnplan dataset.
+
+These pydantic models are the single source of truth: the JSON Schema files in
+this folder and the Parquet column types are generated from them
+(``vnplan schema`` rewrites the JSON Schema; ``schemas.arrow`` derives Arrow).
+Bump ``SCHEMA_VERSION`` whenever a record changes shape.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0.0"
+
+SourceFormat = Literal["text", "docx", "pdf"]
+DeadlineKind = Literal[
+    "date",
+    "month",
+    "quarter",
+    "year",
+    "period",
+    "recurring",
+    "conditional",
+    "milestones",
+    "unknown",
+]
+TaskSource = Literal["appendix", "section", "directive"]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AgencyRef(_Record):
+    """One agency named in a cell: the span as written and its canonical name."""
+
+    raw: str = Field(description="The span as written in the document (plain text).")
+    name: str = Field(description="Canonical agency name.")
+    collective: bool = Field(
+        default=False, description="True for unspecific groups ('Các sở, ban, ngành')."
+    )
+
+
+class Deadline(_Record):
+    """A normalized timeline expression."""
+
+    kind: DeadlineKind = "unknown"
+    due: str | None = Field(default=None, description="ISO date (YYYY-MM-DD) or null.")
+    needs_review: bool = True
+    reasons: list[str] = Field(default_factory=list)
+
+
+class TargetValue(_Record):
+    """The target for one year column of a targets table."""
+
+    year: int
+    raw: str | None = Field(description="Cell text; null when empty or '-'.")
+
+
+class DocumentRecord(_Record):
+    """One plan (one set of records), whatever formats it arrived in."""
+
+    schema_version: str = SCHEMA_VERSION
+    doc_id: str = Field(description="sha256 of the bytes of the source the records came from.")
+    plan_key: str = Field(description="What identifies the plan across formats.")
+    source_path: str
+    source_format: SourceFormat
+    alternate_sources: list[str] = Field(
+        default_factory=list,
+        description="Other files holding the same plan (not used for the records).",
+    )
+    province: str | None = None
+    jurisdiction: Literal["tỉnh", "thành phố"] | None = None
+    doc_type: str | None = None
+    doc_number: str | None = None
+    issued_date: str | None = Field(default=None, description="ISO date or null.")
+    period: str | None = Field(default=None, description="'YYYY-YYYY' or null.")
+    title: str | None = None
+    page_count: int | None = None
+
+
+class TargetRecord(_Record):
+    """One row of a plan's targets table (Phụ lục I)."""
+
+    target_id: str
+    doc_id: str
+    group: str | None = None
+    group_title: str | None = None
+    stt: str | None = None
+    indicator: str
+    unit: str | None = None
+    values: list[TargetValue] = Field(default_factory=list)
+    tracking_agencies: list[AgencyRef] = Field(default_factory=list)
+    page: int | None = None
+
+
+class TaskRecord(_Record):
+    """One task: an appendix row, a body-section bullet or a dated directive."""
+
+    task_id: str
+    doc_id: str
+    source: TaskSource
+    group: str | None = None
+    group_title: str | None = None
+    stt: str | None = None
+    task: str
+    lead: list[AgencyRef] = Field(default_factory=list)
+    support: list[AgencyRef] = Field(default_factory=list)
+    deadline_raw: str | None = None
+    deadline: Deadline = Field(default_factory=Deadline)
+    output: str | None = None
+    page: int | None = None
+
+
+class PlanRecords(_Record):
+    """Everything the dataset holds for one plan: the file ``json/<doc_id>.json``."""
+
+    schema_version: str = SCHEMA_VERSION
+    document: DocumentRecord
+    targets: list[TargetRecord] = Field(default_factory=list)
+    tasks: list[TaskRecord] = Field(default_factory=list)
+
+
+PUBLISHED_MODELS: dict[str, type[BaseModel]] = {
+    "document": DocumentRecord,
+    "target": TargetRecord,
+    "task": TaskRecord,
+    "plan": PlanRecords,
+}
