@@ -174,9 +174,7 @@ class _PageCounter:
         page = 1
         seen_break = False
         for element in body.iter():
-            if element.tag in self._break_tags or (
-                element.tag == qn("w:br") and element.get(qn("w:type")) == "page"
-            ):
+            if element.tag in self._break_tags or (element.tag == qn("w:br") and element.get(qn("w:type")) == "page"):
                 page += 1
                 seen_break = True
             elif element.tag in (_P, qn("w:tr")):

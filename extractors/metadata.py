@@ -125,7 +125,7 @@ def _names_after_jurisdiction(text: str, vocabulary: DocumentVocabulary) -> list
     """Every '(tỉnh|thành phố) <Capitalised Name>' in the text as (jurisdiction, name)."""
     found: list[tuple[str, str]] = []
     words = text.split()
-    for index, word in enumerate(words):
+    for index in range(len(words)):
         for jurisdiction in vocabulary.jurisdictions:
             size = len(jurisdiction.split())
             if " ".join(words[index : index + size]) not in (jurisdiction, jurisdiction.capitalize()):

@@ -213,4 +213,8 @@ def _usual_char_size(chars: list[dict[str, Any]]) -> float:
 
 def _chars_in(chars: list[dict[str, Any]], bbox: tuple[float, float, float, float]) -> list[dict[str, Any]]:
     x0, top, x1, bottom = bbox
-    return [c for c in chars if c["x0"] >= x0 - 1 and c["x1"] <= x1 + 1 and c["top"] >= top - 1 and c["bottom"] <= bottom + 1]
+    return [
+        c
+        for c in chars
+        if c["x0"] >= x0 - 1 and c["x1"] <= x1 + 1 and c["top"] >= top - 1 and c["bottom"] <= bottom + 1
+    ]

@@ -143,8 +143,10 @@ def find_appendix_tables(document: Document, vocabulary: ColumnVocabulary | None
             continue
         rows = block.rows
         size = header_size(rows, vocabulary)
-        if current is not None and block.column_count == current.width and (
-            size == 0 or is_repeated_header(rows[0], current.header)
+        if (
+            current is not None
+            and block.column_count == current.width
+            and (size == 0 or is_repeated_header(rows[0], current.header))
         ):
             _append_piece(current, rows, vocabulary)
             continue

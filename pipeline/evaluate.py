@@ -324,9 +324,7 @@ def _compare_rows(gold: Row, pred: Row, table: TableReport) -> None:
         table.tally(f"{name}.names").add(gold_names == pred_names)
         gold_raw, pred_raw = _multiset(r for r, _ in gold_refs), _multiset(r for r, _ in pred_refs)
         table.tally(f"{name}.raw").add(gold_raw == pred_raw)
-        table.ref_counts(name).merge(
-            Counts(len(gold_refs), len(pred_refs), sum((gold_names & pred_names).values()))
-        )
+        table.ref_counts(name).merge(Counts(len(gold_refs), len(pred_refs), sum((gold_names & pred_names).values())))
     for key, expected in gold.deadline.items():
         table.tally(f"deadline.{key}").add(expected == pred.deadline.get(key))
 

@@ -24,6 +24,7 @@ def plan_key(meta: DocumentMetadata) -> str | None:
     """What identifies a plan across its formats; None when the document says too little."""
     if not meta.province or not (meta.doc_number or meta.title):
         return None
+    parts: list[str | None]
     if meta.doc_number:
         parts = [meta.province, meta.doc_number]
     else:

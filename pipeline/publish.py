@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ class DuplicateIdError(ValueError):
     """Two published records share an id: publishing would corrupt the dataset."""
 
 
-def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     """Write through a temporary file in the same folder, then rename over ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -48,8 +49,7 @@ def check_unique_ids(plans: list[PlanRecords]) -> None:
         ("target_id", [target.target_id for plan in plans for target in plan.targets]),
         ("task_id", [task.task_id for plan in plans for task in plan.tasks]),
     ):
-        seen: set[str] = set()
-        duplicates = sorted({value for value in ids if value in seen or seen.add(value)})  # type: ignore[func-returns-value]
+        duplicates = sorted(value for value, count in Counter(ids).items() if count > 1)
         if duplicates:
             raise DuplicateIdError(f"duplicate {label} values: {', '.join(duplicates[:5])}")
 

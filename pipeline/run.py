@@ -72,7 +72,9 @@ def merge_formats(plans: list[PlanRecords]) -> list[PlanRecords]:
         copies.sort(key=lambda p: (FORMAT_PREFERENCE[p.document.source_format], p.document.source_path))
         chosen, others = copies[0], copies[1:]
         alternates = sorted({p.document.source_path for p in others} - {chosen.document.source_path})
-        merged.append(chosen.model_copy(update={"document": chosen.document.model_copy(update={"alternate_sources": alternates})}))
+        merged.append(
+            chosen.model_copy(update={"document": chosen.document.model_copy(update={"alternate_sources": alternates})})
+        )
     merged.sort(key=lambda p: p.document.source_path)
     return merged
 
@@ -93,8 +95,11 @@ def run(paths: list[Path], out: Path) -> RunResult:
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "sources": result.sources,
         "plans": [
-            {"doc_id": p.document.doc_id, "source_path": p.document.source_path,
-             "alternate_sources": p.document.alternate_sources}
+            {
+                "doc_id": p.document.doc_id,
+                "source_path": p.document.source_path,
+                "alternate_sources": p.document.alternate_sources,
+            }
             for p in result.plans
         ],
         "failures": [{"path": f.path, "reason": f.reason} for f in result.failures],

@@ -38,9 +38,7 @@ class AgencyRef(_Record):
 
     raw: str = Field(description="The span as written in the document (plain text).")
     name: str = Field(description="Canonical agency name.")
-    collective: bool = Field(
-        default=False, description="True for unspecific groups ('Các sở, ban, ngành')."
-    )
+    collective: bool = Field(default=False, description="True for unspecific groups ('Các sở, ban, ngành').")
 
 
 class Deadline(_Record):

@@ -1,0 +1,105 @@
+"""Table repairs and appendix rows, on small tables written here (not the samples)."""
+
+from pathlib import Path
+
+from extractors.appendix import extract_appendix, group_title_of, normalize_stt
+from extractors.model import Block, BlockKind, Cell, Document, Row
+from extractors.tables import find_appendix_tables
+from extractors.text_reader import parse_text_lines
+
+TASK_HEADER = "TT\tNội dung nhiệm vụ\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời hạn hoàn thành\tSản phẩm"
+
+
+def _document(lines: list[str]) -> Document:
+    return Document(Path("mem.txt"), "text", "0" * 64, parse_text_lines(lines))
+
+
+def test_task_table_split_by_a_page_break_with_footnote_and_repeated_header():
+    document = _document(
+        [
+            "PHỤ LỤC II",
+            TASK_HEADER,
+            "<b>I</b>\t<b>Chuyển đổi số y tế</b>\t\t\t\t",
+            "1.\tXây dựng bệnh án điện tử\tSở Y tế\tBảo hiểm xã hội tỉnh\tQuý III/2027\tBệnh án điện tử",
+            "2.\tKết nối dữ liệu tiêm chủng với\tSở Y tế\tCông an tỉnh\tTháng 6/\t",
+            "",
+            "<sup>5</sup> Ghi chú mà ngắt trang để rơi vào giữa bảng.",
+            "",
+            TASK_HEADER,
+            "\tCơ sở dữ liệu dân cư\t\t\t2027\tDữ liệu được kết nối",
+            "3.\tTập huấn cán bộ y tế\tSở Y tế\t\tHằng năm\t",
+        ]
+    )
+    rows = extract_appendix(document)["tasks"]
+    assert [(r.group, r.group_title, r.stt) for r in rows] == [
+        ("I", "Chuyển đổi số y tế", "1"),
+        ("I", "Chuyển đổi số y tế", "2"),
+        ("I", "Chuyển đổi số y tế", "3"),
+    ]
+    split = rows[1].cells
+    assert split["task"] == "Kết nối dữ liệu tiêm chủng với Cơ sở dữ liệu dân cư"
+    assert split["deadline"] == "Tháng 6/ 2027"
+    assert split["output"] == "Dữ liệu được kết nối"
+    assert all("Ghi chú" not in text for row in rows for text in row.cells.values())
+    assert [r.position for r in rows] == [0, 1, 2]
+
+
+def test_text_between_pieces_ends_the_table():
+    document = _document(
+        [
+            TASK_HEADER,
+            "1.\tViệc thứ nhất\tSở Xây dựng\t\tNăm 2027\t",
+            "",
+            "Đoạn văn bản thường nằm giữa hai bảng.",
+            "",
+            "A\tB\tC\tD\tE\tF",
+            "\tkhông phải phần tiếp theo\t\t\t\t",
+        ]
+    )
+    [table] = find_appendix_tables(document)
+    assert len(table.rows) == 1
+
+
+def test_targets_table_two_level_header_takes_years_from_the_second_line():
+    document = _document(
+        [
+            "STT\tCHỈ TIÊU\tĐVT\tKẾT QUẢ CẦN ĐẠT\t\tCƠ QUAN THEO DÕI",
+            "\t\t\tNăm 2025\tĐến năm 2028\t",
+            "<b>III</b>\t<b>Công dân số</b>\t\t\t\t",
+            "1.\tTỷ lệ người dân có chữ ký số\t%\t30\t-\tSở Khoa học và Công nghệ",
+            "7.\tSố điểm truy cập công cộng\tđiểm\t\t12\tUBND cấp xã",
+            "9.\tTỷ lệ hồ sơ số hóa\t%\t≥40\t70\tVăn phòng UBND tỉnh",
+            "7.\tChỉ tiêu đánh số lặp lại\t%\t1\t2\tSở Nội vụ",
+        ]
+    )
+    [table] = find_appendix_tables(document)
+    assert table.kind == "targets"
+    assert table.years == {3: 2025, 4: 2028}
+    rows = extract_appendix(document)["targets"]
+    assert [r.stt for r in rows] == ["1", "7", "9", "7"]  # numbering mistakes kept as printed
+    assert rows[0].values == [(2025, "30"), (2028, "-")]
+    assert rows[0].cells["unit"] == "%"
+    assert rows[1].cells["tracking"] == "UBND cấp xã"
+    assert {r.group for r in rows} == {"III"}
+
+
+def test_a_table_without_known_header_is_not_an_appendix():
+    document = _document(["Họ tên\tChức vụ", "Nguyễn Văn A\tGiám đốc"])
+    assert find_appendix_tables(document) == []
+
+
+def test_vertical_merge_gives_the_cell_above_to_the_rows_below():
+    header = Row([Cell("STT"), Cell("Nhiệm vụ"), Cell("Cơ quan chủ trì")])
+    first = Row([Cell("1"), Cell("Rà soát"), Cell("Sở Tư pháp")])
+    second = Row([Cell("2"), Cell("Công bố"), Cell(merged="up")])
+    document = Document(Path("m.docx"), "docx", "0" * 64, [Block(BlockKind.TABLE, rows=[header, first, second])])
+    rows = extract_appendix(document)["tasks"]
+    assert [r.cells["lead"] for r in rows] == ["Sở Tư pháp", "Sở Tư pháp"]
+
+
+def test_stt_and_group_rows():
+    assert normalize_stt(" 12. ") == "12"
+    assert normalize_stt("") is None
+    assert group_title_of(Row([Cell("IV"), Cell("Hợp tác quốc tế"), Cell(""), Cell("")])) == "Hợp tác quốc tế"
+    assert group_title_of(Row([Cell("IV"), Cell("Việc"), Cell("Sở Y tế")])) is None
+    assert group_title_of(Row([Cell("4"), Cell("Hợp tác quốc tế")])) is None

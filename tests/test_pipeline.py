@@ -1,0 +1,133 @@
+"""The main job end to end: formats agree, plans are merged, bad input is isolated, outputs are sound."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from pipeline.cli import main
+from pipeline.evaluate import evaluate
+from pipeline.run import process_file, run
+from schemas.generate import schema_documents
+from schemas.records import PlanRecords
+from tests.conftest import GOLD, SAMPLES, sample_stems
+
+FORMATS = ("txt", "docx", "pdf")
+
+
+def _comparable(plan: PlanRecords) -> dict:
+    """Records without what legitimately differs between formats (source bytes, pages, paths)."""
+    dump = plan.model_dump(mode="json")
+    for record in dump["targets"] + dump["tasks"]:
+        record.pop("doc_id")
+        record.pop("page")
+    document = dump["document"]
+    return {"plan_key": document["plan_key"], "targets": dump["targets"], "tasks": dump["tasks"]}
+
+
+@pytest.fixture(scope="module")
+def processed() -> dict[tuple[str, str], PlanRecords]:
+    return {(stem, fmt): process_file(SAMPLES / f"{stem}.{fmt}") for stem in sample_stems() for fmt in FORMATS}
+
+
+@pytest.mark.parametrize("stem", sample_stems())
+def test_each_format_alone_gives_the_same_records_and_ids(processed, stem):
+    text, word, pdf = (_comparable(processed[(stem, fmt)]) for fmt in FORMATS)
+    assert text == word
+    assert text == pdf
+
+
+def test_ids_are_unique_and_stable_across_reruns(processed):
+    plan = processed[(sample_stems()[-1], "pdf")]
+    ids = [t.task_id for t in plan.tasks] + [t.target_id for t in plan.targets]
+    assert len(ids) == len(set(ids))
+    again = process_file(Path(plan.document.source_path))
+    assert [t.task_id for t in again.tasks] == [t.task_id for t in plan.tasks]
+
+
+def test_all_formats_together_give_one_plan_each_from_docx(tmp_path):
+    result = run([SAMPLES], tmp_path / "out")
+    assert not result.failures
+    assert len(result.plans) == len(sample_stems())
+    for plan in result.plans:
+        assert plan.document.source_format == "docx"
+        stems = {Path(p).stem for p in [plan.document.source_path, *plan.document.alternate_sources]}
+        assert len(stems) == 1
+        assert sorted(Path(p).suffix for p in plan.document.alternate_sources) == [".pdf", ".txt"]
+
+
+def test_outputs_parquet_json_and_manifest(tmp_path):
+    out = tmp_path / "out"
+    assert main(["run", str(SAMPLES), "--out", str(out)]) == 0
+    documents = pq.read_table(out / "documents.parquet").to_pylist()
+    targets = pq.read_table(out / "targets.parquet").to_pylist()
+    tasks = pq.read_table(out / "tasks.parquet").to_pylist()
+    assert len(documents) == len(list((out / "json").glob("*.json")))
+    total_targets = total_tasks = 0
+    for path in (out / "json").glob("*.json"):
+        plan = PlanRecords.model_validate_json(path.read_text(encoding="utf-8"))
+        assert path.stem == plan.document.doc_id
+        total_targets += len(plan.targets)
+        total_tasks += len(plan.tasks)
+    assert (len(targets), len(tasks)) == (total_targets, total_tasks)
+    assert all(isinstance(value["year"], int) for target in targets for value in target["values"])
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["failures"] == [] and len(manifest["sources"]) == 3 * len(sample_stems())
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_a_bad_document_is_reported_and_the_others_publish(tmp_path, capsys):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    good = sorted(SAMPLES.glob("*.txt"))[-1]
+    shutil.copy(good, inbox / good.name)
+    (inbox / "broken.pdf").write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 20)
+    (inbox / "notes.docx").write_text("not a word file", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(inbox), "--out", str(out)]) == 1
+    printed = capsys.readouterr().out
+    assert "broken.pdf" in printed and "notes.docx" in printed
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    reasons = {Path(f["path"]).name: f["reason"] for f in manifest["failures"]}
+    assert set(reasons) == {"broken.pdf", "notes.docx"}
+    assert "Word" in reasons["notes.docx"]
+    assert len(list((out / "json").glob("*.json"))) == 1
+
+
+def test_missing_input_path_is_a_failure(tmp_path):
+    result = run([tmp_path / "nowhere"], tmp_path / "out")
+    assert [f.reason for f in result.failures] == ["no such file or folder"]
+
+
+def test_committed_json_schemas_are_generated_from_the_models():
+    schema_dir = Path(__file__).resolve().parent.parent / "schemas"
+    for name, text in schema_documents().items():
+        committed = schema_dir / name
+        assert committed.exists(), f"run `vnplan schema`: {name} is missing"
+        assert committed.read_text(encoding="utf-8") == text, f"run `vnplan schema`: {name} is stale"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_appendix_rows_and_text_fields_match_gold(tmp_path, fmt):
+    """Regression guard for the measured figures: every appendix row found, every text field equal."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for path in SAMPLES.glob(f"*.{fmt}"):
+        shutil.copy(path, inbox / path.name)
+    run([inbox], tmp_path / "out")
+    report = evaluate(GOLD, tmp_path / "out")
+    for table in ("targets", "tasks/appendix"):
+        counts = report.overall.tables[table].rows
+        assert counts.gold == counts.pred == counts.matched
+    fields = report.overall.tables["targets"].fields
+    for name in ("indicator", "unit", "values", "group_title"):
+        assert fields[name].equal == fields[name].compared > 0
+    fields = report.overall.tables["tasks/appendix"].fields
+    for name in ("task", "output", "deadline_raw", "group_title"):
+        assert fields[name].equal == fields[name].compared > 0
+    for document in report.documents:
+        assert all(tally.equal == tally.compared for tally in document.metadata.values())
