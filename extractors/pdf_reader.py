@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pdfplumber
@@ -55,7 +56,7 @@ class _Paragraph:
 class PdfReader(DocumentReader):
     format_name = "pdf"
 
-    def __init__(self, path: Any, settings: PdfSettings = DEFAULT_PDF_SETTINGS) -> None:
+    def __init__(self, path: Path, settings: PdfSettings = DEFAULT_PDF_SETTINGS) -> None:
         super().__init__(path)
         self.settings = settings
 

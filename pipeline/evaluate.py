@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from pathlib import Path, PurePosixPath
 from pydantic import ValidationError
 from rapidfuzz import fuzz
 
+from normalizers.text import collapse_whitespace, nfc
 from schemas.records import AgencyRef, PlanRecords, TargetRecord, TaskRecord
 
 MIN_SIMILARITY = 0.6
@@ -37,7 +37,6 @@ GOLD_TASK_SOURCES = {"appendix": "appendix", "body": "section"}
 DIRECTIVE_RENAMES = {"text": "task", "responsible": "lead"}
 
 _YEAR_KEY = re.compile(r"target_(\d{4})")
-_WHITESPACE = re.compile(r"\s+")
 
 JsonObject = Mapping[str, object]
 Ref = tuple[str, str]  # (raw, name)
@@ -168,7 +167,7 @@ def normalize(text: str | None) -> str | None:
     """NFC, whitespace collapsed and stripped; empty text is None."""
     if text is None:
         return None
-    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip() or None
+    return collapse_whitespace(nfc(text)) or None
 
 
 def _opt_str(value: object) -> str | None:

@@ -103,3 +103,22 @@ def test_stt_and_group_rows():
     assert group_title_of(Row([Cell("IV"), Cell("Hợp tác quốc tế"), Cell(""), Cell("")])) == "Hợp tác quốc tế"
     assert group_title_of(Row([Cell("IV"), Cell("Việc"), Cell("Sở Y tế")])) is None
     assert group_title_of(Row([Cell("4"), Cell("Hợp tác quốc tế")])) is None
+
+
+def test_header_repeated_inside_one_table_is_dropped_and_marks_a_page_break():
+    """Word files converted from print carry the header again mid-table, then the split row's remainder."""
+    header = ["STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian thực hiện"]
+    rows = [
+        header,
+        ["1", "Chuẩn hóa dữ liệu đất đai và", "Sở Nông nghiệp và Môi trường", "Tháng 9/"],
+        header,
+        ["", "dữ liệu dân cư", "", "2027"],
+        ["2", "Công khai kết quả", "Văn phòng UBND tỉnh", "Năm 2028"],
+    ]
+    table = Block(BlockKind.TABLE, rows=[Row([Cell(text) for text in row]) for row in rows])
+    document = Document(Path("m.docx"), "docx", "0" * 64, [table])
+    found = extract_appendix(document)["tasks"]
+    assert [(r.stt, r.cells["task"], r.cells["deadline"]) for r in found] == [
+        ("1", "Chuẩn hóa dữ liệu đất đai và dữ liệu dân cư", "Tháng 9/ 2027"),
+        ("2", "Công khai kết quả", "Năm 2028"),
+    ]
