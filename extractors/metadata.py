@@ -87,7 +87,7 @@ def parse_doc_number(text: str) -> tuple[bool, str | None]:
 
 
 def parse_place_date(text: str) -> tuple[str | None, str | None] | None:
-    """'Thái Nguyên, ngày 30 tháng 6 năm 2023' -> ('Thái Nguyên', '2023-06-30'); blank day -> date None."""
+    """'Bắc Giang, ngày 12 tháng 3 năm 2027' -> ('Bắc Giang', '2027-03-12'); blank day -> date None."""
     match = _DATE.search(text)
     if match is None:
         return None
