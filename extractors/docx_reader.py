@@ -169,12 +169,13 @@ class _PageCounter:
     """
 
     def __init__(self, body: Any) -> None:
-        self._break_tags = {qn("w:lastRenderedPageBreak")}
         self._page_of: dict[Any, int] = {}
         page = 1
         seen_break = False
         for element in body.iter():
-            if element.tag in self._break_tags or (element.tag == qn("w:br") and element.get(qn("w:type")) == "page"):
+            if element.tag == qn("w:lastRenderedPageBreak") or (
+                element.tag == qn("w:br") and element.get(qn("w:type")) == "page"
+            ):
                 page += 1
                 seen_break = True
             elif element.tag in (_P, qn("w:tr")):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -86,6 +86,14 @@ class LogicalTable:
     def width(self) -> int:
         return len(self.header[0]) if self.header else 0
 
+    @cached_property
+    def header_keys(self) -> list[list[str]]:
+        """The header lines in comparable form, to spot a header repeated after a page break."""
+        return [_row_key(line) for line in self.header]
+
+    def is_repeated_header(self, row: Row) -> bool:
+        return _row_key(row) in self.header_keys
+
 
 def header_size(rows: list[Row], vocabulary: ColumnVocabulary) -> int:
     """How many leading rows of a table piece are header lines (0 when it starts with data)."""
@@ -126,11 +134,6 @@ def _row_key(row: Row | list[str]) -> list[str]:
     return [fold(text) for text in texts]
 
 
-def is_repeated_header(row: Row, header: list[list[str]]) -> bool:
-    key = _row_key(row)
-    return any(key == _row_key(line) for line in header)
-
-
 def find_appendix_tables(document: Document, vocabulary: ColumnVocabulary | None = None) -> list[LogicalTable]:
     """Every appendix table of the document, each stitched whole across its pages."""
     vocabulary = vocabulary or default_vocabulary()
@@ -146,7 +149,7 @@ def find_appendix_tables(document: Document, vocabulary: ColumnVocabulary | None
         if (
             current is not None
             and block.column_count == current.width
-            and (size == 0 or is_repeated_header(rows[0], current.header))
+            and (size == 0 or current.is_repeated_header(rows[0]))
         ):
             _append_piece(current, rows, vocabulary)
             continue
@@ -182,7 +185,7 @@ def _append_piece(table: LogicalTable, rows: list[Row], vocabulary: ColumnVocabu
     for row in rows:
         if row.is_empty:
             continue
-        if is_repeated_header(row, table.header):
+        if table.is_repeated_header(row):
             after_break = True  # a header repeated inside a table marks a page break too
             continue
         stt_empty = not row.cells[0].text or row.cells[0].merged is not None

@@ -73,11 +73,12 @@ def parse_text_lines(lines: list[str]) -> list[Block]:
         text = clean_text(raw)
         if not text:
             continue
+        bold = is_fully_bold(raw)
         if has_leading_footnote_marker(raw):
             kind = BlockKind.FOOTNOTE
         else:
-            kind = classify_line(text, bold=is_fully_bold(raw), marked_heading=bool(_MARKDOWN_HEADING.match(raw)))
-        blocks.append(Block(kind, text=text, bold=is_fully_bold(raw), provenance=Provenance(line=number)))
+            kind = classify_line(text, bold=bold, marked_heading=bool(_MARKDOWN_HEADING.match(raw)))
+        blocks.append(Block(kind, text=text, bold=bold, provenance=Provenance(line=number)))
     close_table()
     return blocks
 
