@@ -5,11 +5,11 @@ from __future__ import annotations
 from extractors.appendix import AppendixRow
 from extractors.metadata import DocumentMetadata
 from extractors.model import Document
-from normalizers.agencies import split_agency_cell
+from normalizers.agencies import default_resolver
 from normalizers.deadlines import normalize_deadline
 from normalizers.text import clean_optional, clean_text
 from pipeline.ids import plan_key, record_id
-from schemas.records import DocumentRecord, PlanRecords, TargetRecord, TargetValue, TaskRecord
+from schemas.records import AgencyRef, DocumentRecord, PlanRecords, ReviewItem, TargetRecord, TargetValue, TaskRecord
 
 
 def document_record(document: Document, meta: DocumentMetadata) -> DocumentRecord:
@@ -29,44 +29,70 @@ def document_record(document: Document, meta: DocumentMetadata) -> DocumentRecor
     )
 
 
-def target_record(row: AppendixRow, doc: DocumentRecord) -> TargetRecord:
-    return TargetRecord(
-        target_id=record_id(doc.plan_key, "target", row.group, row.stt, row.position),
-        doc_id=doc.doc_id,
-        group=row.group,
-        group_title=clean_optional(row.group_title),
-        stt=row.stt,
-        indicator=clean_text(row.cells.get("indicator")),
-        unit=clean_optional(row.cells.get("unit")),
-        values=[TargetValue(year=year, raw=clean_optional(text)) for year, text in row.values],
-        tracking_agencies=split_agency_cell(row.cells.get("tracking")),
-        page=row.page,
-    )
+class RecordBuilder:
+    """Builds one plan's records; the values a person should check are collected on the way."""
 
+    def __init__(self, doc: DocumentRecord) -> None:
+        self.doc = doc
+        self.review: list[ReviewItem] = []
 
-def task_record(row: AppendixRow, doc: DocumentRecord) -> TaskRecord:
-    deadline_raw = clean_optional(row.cells.get("deadline"))
-    return TaskRecord(
-        task_id=record_id(doc.plan_key, "task", row.group, row.stt, row.position),
-        doc_id=doc.doc_id,
-        source="appendix",
-        group=row.group,
-        group_title=clean_optional(row.group_title),
-        stt=row.stt,
-        task=clean_text(row.cells.get("task")),
-        lead=split_agency_cell(row.cells.get("lead")),
-        support=split_agency_cell(row.cells.get("support")),
-        deadline_raw=deadline_raw,
-        deadline=normalize_deadline(deadline_raw),
-        output=clean_optional(row.cells.get("output")),
-        page=row.page,
-    )
+    def agencies(self, cell: str | None, record_id: str, field: str) -> list[AgencyRef]:
+        """The refs of one agency cell, resolved in the plan's own jurisdiction."""
+        resolved = default_resolver().resolve_cell(cell, jurisdiction=self.doc.jurisdiction, province=self.doc.province)
+        for item in resolved:
+            if item.review_reason is not None:
+                self.review.append(
+                    ReviewItem(
+                        doc_id=self.doc.doc_id,
+                        record_id=record_id,
+                        field=field,
+                        raw=item.ref.raw,
+                        name=item.ref.name,
+                        candidate=item.candidate,
+                        score=None if item.score is None else round(item.score, 1),
+                        reason=item.review_reason,
+                    )
+                )
+        return [item.ref for item in resolved]
+
+    def target(self, row: AppendixRow) -> TargetRecord:
+        target_id = record_id(self.doc.plan_key, "target", row.group, row.stt, row.position)
+        return TargetRecord(
+            target_id=target_id,
+            doc_id=self.doc.doc_id,
+            group=row.group,
+            group_title=clean_optional(row.group_title),
+            stt=row.stt,
+            indicator=clean_text(row.cells.get("indicator")),
+            unit=clean_optional(row.cells.get("unit")),
+            values=[TargetValue(year=year, raw=clean_optional(text)) for year, text in row.values],
+            tracking_agencies=self.agencies(row.cells.get("tracking"), target_id, "tracking_agencies"),
+            page=row.page,
+        )
+
+    def task(self, row: AppendixRow) -> TaskRecord:
+        task_id = record_id(self.doc.plan_key, "task", row.group, row.stt, row.position)
+        deadline_raw = clean_optional(row.cells.get("deadline"))
+        return TaskRecord(
+            task_id=task_id,
+            doc_id=self.doc.doc_id,
+            source="appendix",
+            group=row.group,
+            group_title=clean_optional(row.group_title),
+            stt=row.stt,
+            task=clean_text(row.cells.get("task")),
+            lead=self.agencies(row.cells.get("lead"), task_id, "lead"),
+            support=self.agencies(row.cells.get("support"), task_id, "support"),
+            deadline_raw=deadline_raw,
+            deadline=normalize_deadline(deadline_raw),
+            output=clean_optional(row.cells.get("output")),
+            page=row.page,
+        )
 
 
 def build_plan(document: Document, meta: DocumentMetadata, appendix: dict[str, list[AppendixRow]]) -> PlanRecords:
     doc = document_record(document, meta)
-    return PlanRecords(
-        document=doc,
-        targets=[target_record(row, doc) for row in appendix["targets"]],
-        tasks=[task_record(row, doc) for row in appendix["tasks"]],
-    )
+    builder = RecordBuilder(doc)
+    targets = [builder.target(row) for row in appendix["targets"]]
+    tasks = [builder.task(row) for row in appendix["tasks"]]
+    return PlanRecords(document=doc, targets=targets, tasks=tasks, review=builder.review)

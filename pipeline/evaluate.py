@@ -39,7 +39,8 @@ DIRECTIVE_RENAMES = {"text": "task", "responsible": "lead"}
 _YEAR_KEY = re.compile(r"target_(\d{4})")
 
 JsonObject = Mapping[str, object]
-Ref = tuple[str, str]  # (raw, name)
+Ref = tuple[str, str, bool]  # (raw, name, collective)
+REF_CLASSES = ("named", "collective")
 Scalar = str | bool | None
 
 
@@ -90,11 +91,16 @@ class Counts:
 
 @dataclass
 class TableReport:
-    """Scores of one table: row matching, field accuracy, agency ref P/R (by agency field)."""
+    """Scores of one table: row matching, field accuracy, agency ref P/R (by agency field and by class).
+
+    ``refs`` compares matched rows only; ``ref_classes`` counts (record, field, canonical name) triples
+    over all rows, so refs of missed or extra rows count as missed or extra.
+    """
 
     rows: Counts = field(default_factory=Counts)
     fields: dict[str, Tally] = field(default_factory=dict)
     refs: dict[str, Counts] = field(default_factory=dict)
+    ref_classes: dict[str, Counts] = field(default_factory=dict)
 
     def tally(self, name: str) -> Tally:
         return self.fields.setdefault(name, Tally())
@@ -102,12 +108,17 @@ class TableReport:
     def ref_counts(self, name: str) -> Counts:
         return self.refs.setdefault(name, Counts())
 
+    def class_counts(self, name: str) -> Counts:
+        return self.ref_classes.setdefault(name, Counts())
+
     def merge(self, other: TableReport) -> None:
         self.rows.merge(other.rows)
         for name, tally in other.fields.items():
             self.tally(name).merge(tally)
         for name, counts in other.refs.items():
             self.ref_counts(name).merge(counts)
+        for name, counts in other.ref_classes.items():
+            self.class_counts(name).merge(counts)
 
 
 @dataclass
@@ -183,7 +194,9 @@ def _objects(value: object) -> list[JsonObject]:
 
 
 def _gold_refs(value: object) -> list[Ref]:
-    return [(str(ref.get("raw") or ""), str(ref.get("name") or "")) for ref in _objects(value)]
+    return [
+        (str(ref.get("raw") or ""), str(ref.get("name") or ""), bool(ref.get("collective"))) for ref in _objects(value)
+    ]
 
 
 def _gold_target(data: JsonObject) -> Row:
@@ -228,7 +241,7 @@ def _gold_tables(gold: JsonObject) -> dict[str, list[Row]]:
 
 
 def _pred_refs(refs: Iterable[AgencyRef]) -> list[Ref]:
-    return [(ref.raw, ref.name) for ref in refs]
+    return [(ref.raw, ref.name, ref.collective) for ref in refs]
 
 
 def _pred_target(target: TargetRecord) -> Row:
@@ -318,10 +331,10 @@ def _compare_rows(gold: Row, pred: Row, table: TableReport) -> None:
             table.tally("values").add(normalize(gold.values.get(year)) == normalize(pred_values.get(year)))
     for name, gold_refs in gold.agencies.items():
         pred_refs = pred.agencies.get(name, [])
-        gold_names = _multiset(ref_name for _, ref_name in gold_refs)
-        pred_names = _multiset(ref_name for _, ref_name in pred_refs)
+        gold_names = _multiset(ref_name for _, ref_name, _ in gold_refs)
+        pred_names = _multiset(ref_name for _, ref_name, _ in pred_refs)
         table.tally(f"{name}.names").add(gold_names == pred_names)
-        gold_raw, pred_raw = _multiset(r for r, _ in gold_refs), _multiset(r for r, _ in pred_refs)
+        gold_raw, pred_raw = _multiset(r for r, _, _ in gold_refs), _multiset(r for r, _, _ in pred_refs)
         table.tally(f"{name}.raw").add(gold_raw == pred_raw)
         table.ref_counts(name).merge(Counts(len(gold_refs), len(pred_refs), sum((gold_names & pred_names).values())))
     for key, expected in gold.deadline.items():
@@ -340,7 +353,34 @@ def score_table(gold: list[Row], pred: list[Row]) -> TableReport:
     table.rows = Counts(len(gold), len(pred), len(pairs))
     for i, j in pairs:
         _compare_rows(gold[i], pred[j], table)
+    _count_ref_classes(gold, pred, pairs, table)
     return table
+
+
+def _class_names(row: Row | None, agency_field: str, collective: bool) -> Counter[str | None]:
+    refs = row.agencies.get(agency_field, []) if row is not None else []
+    return _multiset(name for _, name, is_collective in refs if is_collective == collective)
+
+
+def _count_ref_classes(gold: list[Row], pred: list[Row], pairs: list[tuple[int, int]], table: TableReport) -> None:
+    """(record, field, canonical name) triples, named and collective apart, over every row."""
+    partner = dict(pairs)
+    paired_pred = set(partner.values())
+    rows: list[tuple[Row | None, Row | None]] = [
+        (g, pred[partner[i]] if i in partner else None) for i, g in enumerate(gold)
+    ]
+    rows += [(None, p) for j, p in enumerate(pred) if j not in paired_pred]
+    fields = sorted({name for g, p in rows for row in (g, p) if row is not None for name in row.agencies})
+    for gold_row, pred_row in rows:
+        for agency_field in fields:
+            if gold_row is not None and agency_field not in gold_row.agencies:
+                continue  # the gold does not annotate this field for this row
+            for label, collective in zip(REF_CLASSES, (False, True), strict=True):
+                gold_names = _class_names(gold_row, agency_field, collective)
+                pred_names = _class_names(pred_row, agency_field, collective)
+                table.class_counts(label).merge(
+                    Counts(sum(gold_names.values()), sum(pred_names.values()), sum((gold_names & pred_names).values()))
+                )
 
 
 def score_document(gold: JsonObject, pred: PlanRecords | None, pred_file: str | None) -> DocumentReport:
@@ -458,9 +498,12 @@ def _format_document(report: DocumentReport, header: str) -> list[str]:
     lines.append("fields (matched rows, exact after whitespace normalisation)")
     for name, table in tables.items():
         lines += [_tally_line(f"{name}.{field_name}", tally) for field_name, tally in table.fields.items()]
-    lines.append(_counts_header("agency refs (canonical names)"))
+    lines.append(_counts_header("agency refs (canonical names, matched rows)"))
     for name, table in tables.items():
         lines += [_counts_line(f"{name}.{agency}", counts) for agency, counts in table.refs.items()]
+    lines.append(_counts_header("agency triples (record, field, name), all rows"))
+    for name, table in tables.items():
+        lines += [_counts_line(f"{name}.{label}", counts) for label, counts in table.ref_classes.items()]
     return lines
 
 

@@ -11,10 +11,20 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from pipeline.summaries import agency_summaries, review_queue
 from schemas.arrow import arrow_schema
-from schemas.records import SCHEMA_VERSION, DocumentRecord, PlanRecords, TargetRecord, TaskRecord
+from schemas.records import (
+    SCHEMA_VERSION,
+    AgencySummary,
+    DocumentRecord,
+    PlanRecords,
+    ReviewItem,
+    TargetRecord,
+    TaskRecord,
+)
 
 
 class DuplicateIdError(ValueError):
@@ -38,9 +48,11 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write(path, lambda target: target.write_text(text, encoding="utf-8"))
 
 
-def _write_table(path: Path, rows: list[dict[str, Any]], schema: pa.Schema) -> None:
+def _write_table(path: Path, rows: list[dict[str, Any]], schema: pa.Schema, csv: bool = False) -> None:
     table = pa.Table.from_pylist(rows, schema=schema)
     atomic_write(path, lambda target: pq.write_table(table, target))
+    if csv:
+        atomic_write(path.with_suffix(".csv"), lambda target: pa_csv.write_csv(table, target))
 
 
 def check_unique_ids(plans: list[PlanRecords]) -> None:
@@ -71,5 +83,14 @@ def publish(plans: list[PlanRecords], out: Path, manifest: dict[str, Any]) -> No
         out / "targets.parquet", [t.model_dump() for p in plans for t in p.targets], arrow_schema(TargetRecord)
     )
     _write_table(out / "tasks.parquet", [t.model_dump() for p in plans for t in p.tasks], arrow_schema(TaskRecord))
+    _write_table(
+        out / "agencies.parquet", [a.model_dump() for a in agency_summaries(plans)], arrow_schema(AgencySummary)
+    )
+    _write_table(
+        out / "review_queue.parquet",
+        [item.model_dump() for item in review_queue(plans)],
+        arrow_schema(ReviewItem),
+        csv=True,
+    )
     manifest = {"schema_version": SCHEMA_VERSION, **manifest}
     atomic_write_text(out / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 SourceFormat = Literal["text", "docx", "pdf"]
 DeadlineKind = Literal[
@@ -39,6 +39,14 @@ class AgencyRef(_Record):
     raw: str = Field(description="The span as written in the document (plain text).")
     name: str = Field(description="Canonical agency name.")
     collective: bool = Field(default=False, description="True for unspecific groups ('Các sở, ban, ngành').")
+    resolved: bool = Field(default=False, description="True when the name comes from the agency registry.")
+    agency_id: str | None = Field(default=None, description="Registry id of the agency (stable across plans).")
+    kind: str | None = Field(default=None, description="Registry kind: department, police, collective, ...")
+    level: str | None = Field(default=None, description="central, province or commune.")
+    successor: str | None = Field(
+        default=None, description="Canonical name of the body that took over this agency's functions, if any."
+    )
+    sub_unit: str | None = Field(default=None, description="A unit of the agency named with it, e.g. in brackets.")
 
 
 class Deadline(_Record):
@@ -112,6 +120,34 @@ class TaskRecord(_Record):
     page: int | None = None
 
 
+class ReviewItem(_Record):
+    """One value a person should check: an agency piece that did not resolve, or resolved unsurely."""
+
+    doc_id: str
+    record_id: str = Field(description="target_id or task_id of the record holding the value.")
+    field: str = Field(description="The record field: tracking_agencies, lead, support, ...")
+    raw: str = Field(description="The text as written.")
+    name: str = Field(description="The name the dataset uses now.")
+    candidate: str | None = Field(default=None, description="The closest registry name, if any.")
+    score: float | None = Field(default=None, description="Similarity to the candidate, 0-100.")
+    reason: str
+
+
+class AgencySummary(_Record):
+    """One canonical agency seen in a run: the rows of ``agencies.parquet``."""
+
+    name: str
+    agency_id: str | None = None
+    kind: str | None = None
+    level: str | None = None
+    collective: bool = False
+    resolved: bool = False
+    successor: str | None = None
+    ref_count: int = Field(description="How many agency refs name it.")
+    plan_count: int = Field(description="How many plans name it.")
+    raw_forms: list[str] = Field(default_factory=list, description="Every way the documents wrote it.")
+
+
 class PlanRecords(_Record):
     """Everything the dataset holds for one plan: the file ``json/<doc_id>.json``."""
 
@@ -119,6 +155,7 @@ class PlanRecords(_Record):
     document: DocumentRecord
     targets: list[TargetRecord] = Field(default_factory=list)
     tasks: list[TaskRecord] = Field(default_factory=list)
+    review: list[ReviewItem] = Field(default_factory=list, description="Values queued for a person to check.")
 
 
 PUBLISHED_MODELS: dict[str, type[BaseModel]] = {
@@ -126,4 +163,6 @@ PUBLISHED_MODELS: dict[str, type[BaseModel]] = {
     "target": TargetRecord,
     "task": TaskRecord,
     "plan": PlanRecords,
+    "review_item": ReviewItem,
+    "agency": AgencySummary,
 }
