@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck eval schema clean
+.PHONY: run test lint typecheck eval bench schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ eval: $(STAMP)
 		echo "=== $$fmt ==="; \
 		$(BIN)/vnplan eval --gold tests/fixtures/gold --pred out/eval-$$fmt/dataset; \
 	done
+
+# Agency normalization: time over the samples' cells, accuracy on every gold cell (README figures).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/agency_bench.py
 
 schema: $(STAMP)
 	$(BIN)/vnplan schema

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from extractors.errors import UnreadableDocumentError
 from extractors.model import Block, Document
+from normalizers.encoding import repair_legacy_encoding
 
 
 class DocumentReader(ABC):
@@ -42,6 +43,12 @@ class DocumentReader(ABC):
         """Parse the file into blocks; raise ``UnreadableDocumentError`` when it cannot."""
 
     def _document(self, blocks: list[Block], page_count: int | None = None) -> Document:
+        """The shared model; text drawn in legacy Vietnamese fonts is repaired here, once for every format."""
+        for block in blocks:
+            block.text = repair_legacy_encoding(block.text)
+            for row in block.rows:
+                for cell in row.cells:
+                    cell.text = repair_legacy_encoding(cell.text)
         return Document(
             source_path=self.path,
             source_format=self.format_name,

@@ -13,6 +13,8 @@ import html
 import re
 import unicodedata
 
+from normalizers.encoding import repair_legacy_encoding
+
 # A footnote marker: <sup>3</sup>, <sup>(*)</sup>, ^{3} or ^3 -- the whole marker goes.
 _FOOTNOTE_MARKER = re.compile(r"<sup>[^<]{0,12}</sup>|\^\{[^}]{0,12}\}|\^\d{1,3}\b", re.IGNORECASE)
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
@@ -54,10 +56,10 @@ def strip_markup(text: str) -> str:
 
 
 def clean_text(text: str | None) -> str:
-    """The canonical plain form of any text field: markup gone, NFC, whitespace collapsed."""
+    """The canonical plain form of any text field: markup gone, legacy encodings repaired, NFC, spacing."""
     if not text:
         return ""
-    return collapse_whitespace(nfc(strip_markup(text)))
+    return collapse_whitespace(nfc(repair_legacy_encoding(strip_markup(text))))
 
 
 def clean_optional(text: str | None) -> str | None:

@@ -258,6 +258,20 @@ def test_value_agency_and_deadline_differences(tmp_path: Path) -> None:
     assert tasks.fields["deadline.due"].accuracy == 1.0
 
 
+def test_agency_triples_count_named_and_collective_apart_over_all_rows(tmp_path: Path) -> None:
+    gold = gold_document()
+    pred = prediction_from_gold(gold, GOLD_FILE)
+    pred["tasks"][0]["support"][0]["collective"] = False  # right name, wrong class
+    pred["targets"].pop()  # a missed row: its refs are missed too
+    doc = run(tmp_path, gold, pred)
+    named = doc.tables["tasks/appendix"].ref_classes["named"]
+    collective = doc.tables["tasks/appendix"].ref_classes["collective"]
+    assert (collective.gold, collective.pred, collective.matched) == (3, 2, 2)
+    assert (named.gold, named.pred, named.matched) == (6, 7, 6)
+    targets = doc.tables["targets"].ref_classes["named"]
+    assert (targets.gold, targets.pred, targets.matched) == (6, 4, 4)
+
+
 def test_body_task_in_gold_matches_section_task(tmp_path: Path) -> None:
     gold = gold_document(task_source="body")
     pred = prediction_from_gold(gold, GOLD_FILE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -80,6 +81,24 @@ def test_outputs_parquet_json_and_manifest(tmp_path):
     assert not list(out.rglob("*.tmp"))
 
 
+def test_agencies_table_counts_every_ref_and_review_queue_lists_every_flagged_piece(tmp_path):
+    out = tmp_path / "out"
+    assert main(["run", str(SAMPLES), "--out", str(out)]) == 0
+    plans = [PlanRecords.model_validate_json(p.read_text(encoding="utf-8")) for p in (out / "json").glob("*.json")]
+    refs = [ref for plan in plans for target in plan.targets for ref in target.tracking_agencies]
+    refs += [ref for plan in plans for task in plan.tasks for ref in [*task.lead, *task.support]]
+    agencies = pq.read_table(out / "agencies.parquet").to_pylist()
+    assert sum(row["ref_count"] for row in agencies) == len(refs)
+    assert {row["name"] for row in agencies} == {ref.name for ref in refs}
+    assert all(row["raw_forms"] for row in agencies)
+    queue = pq.read_table(out / "review_queue.parquet").to_pylist()
+    assert len(queue) == sum(len(plan.review) for plan in plans)
+    with (out / "review_queue.csv").open(encoding="utf-8") as handle:
+        assert len(list(csv.DictReader(handle))) == len(queue)
+    unresolved = [ref for ref in refs if not ref.resolved]
+    assert len(queue) >= len(unresolved)
+
+
 def test_a_bad_document_is_reported_and_the_others_publish(tmp_path, capsys):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -129,5 +148,10 @@ def test_appendix_rows_and_text_fields_match_gold(tmp_path, fmt):
     fields = report.overall.tables["tasks/appendix"].fields
     for name in ("task", "output", "deadline_raw", "group_title"):
         assert fields[name].equal == fields[name].compared > 0
+    for table in ("targets", "tasks/appendix"):  # issue threshold: named >= 0.98, collective >= 0.95
+        for label, floor in (("named", 0.98), ("collective", 0.95)):
+            counts = report.overall.tables[table].ref_classes[label]
+            assert counts.precision is not None and counts.precision >= floor, (table, label, counts)
+            assert counts.recall is not None and counts.recall >= floor, (table, label, counts)
     for document in report.documents:
         assert all(tally.equal == tally.compared for tally in document.metadata.values())

@@ -68,3 +68,12 @@ def test_reader_reads_bom_file(tmp_path: Path):
     assert document.source_format == "text"
     assert [b.text for b in document.blocks] == ["KẾ HOẠCH", "Nội dung"]
     assert len(document.sha256) == 64
+
+
+def test_text_in_legacy_vietnamese_fonts_is_read_as_unicode(tmp_path: Path) -> None:
+    # TCVN3 (.VnTime) for "Hội Liên hiệp Phụ nữ tỉnh" and a table row "1<TAB>Sở Ngoại vụ".
+    path = tmp_path / "legacy.txt"
+    path.write_text("Héi Li\u00aan hiÖp Phô n÷ tØnh\n\n1\tSë Ngo¹i vô\n", encoding="utf-8")
+    blocks = TextReader(path).convert().blocks
+    assert blocks[0].text == "Hội Liên hiệp Phụ nữ tỉnh"
+    assert [cell.text for cell in blocks[-1].rows[0].cells] == ["1", "Sở Ngoại vụ"]
