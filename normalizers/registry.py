@@ -9,6 +9,7 @@ word keys with commas and hyphens left out, so "Sở Văn hóa, Thể thao và D
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,7 +24,7 @@ JURISDICTION_WORDS = ("tỉnh", "thành phố")
 DEFAULT_JURISDICTION = "tỉnh"
 # Left out of matching keys: they join the words of one name as often as they separate two names.
 KEY_SKIPPED = frozenset({",", "-", "–", "—"})
-_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV")
+ROMAN_NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV")
 
 
 class RegistryError(ValueError):
@@ -87,10 +88,21 @@ def match_key(text: str) -> tuple[str, ...]:
     return tuple(token.key for token in tokenize(text) if token.text not in KEY_SKIPPED)
 
 
+def numbers_in(text: str) -> list[int]:
+    """The numbers a name carries, however written: "Khu vực 02", "khu vực II", "Cục C06"."""
+    numbers: list[int] = []
+    for token in tokenize(text):
+        if token.text in ROMAN_NUMERALS:
+            numbers.append(ROMAN_NUMERALS.index(token.text) + 1)
+        else:
+            numbers += [int(digits) for digits in re.findall(r"\d+", token.text)]
+    return numbers
+
+
 def _number_forms(number: int) -> list[str]:
     forms = [str(number), f"{number:02d}"]
-    if number <= len(_ROMAN):
-        forms.append(_ROMAN[number - 1])
+    if number <= len(ROMAN_NUMERALS):
+        forms.append(ROMAN_NUMERALS[number - 1])
     return list(dict.fromkeys(forms))
 
 

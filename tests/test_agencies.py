@@ -12,7 +12,14 @@ from typing import Any
 import pytest
 import yaml
 
-from normalizers.agencies import AgencyResolver, ResolvedAgency, default_resolver, split_agency_cell
+from normalizers.agencies import (
+    FUZZY_CONFIDENT,
+    FUZZY_MIN,
+    AgencyResolver,
+    ResolvedAgency,
+    default_resolver,
+    split_agency_cell,
+)
 from normalizers.registry import RegistryError, build_registry, default_registry
 
 
@@ -161,14 +168,24 @@ def test_legacy_encoded_cells_are_read_as_unicode() -> None:
 # ----------------------------------------------------------------------------- fuzzy and unresolved
 
 
-def test_a_typo_resolves_fuzzily_and_is_queued_when_unsure() -> None:
+def test_a_typo_resolves_fuzzily() -> None:
     [item] = resolve("Sở Nông nghệp và Môi trường")
     assert item.ref.resolved and item.ref.name == "Sở Nông nghiệp và Môi trường"
-    assert item.score is not None and item.score < 100
+    assert item.score is not None and FUZZY_CONFIDENT <= item.score < 100
+    assert item.review_reason is None
+
+
+def test_a_less_sure_fuzzy_match_is_kept_and_queued() -> None:
+    [item] = resolve("Ngân hàng nhà Việt Nam Chi nhánh khu vực 4")
+    assert item.ref.name == "Ngân hàng Nhà nước Chi nhánh Khu vực 4"
+    assert item.score is not None and FUZZY_MIN <= item.score < FUZZY_CONFIDENT
+    assert item.review_reason is not None and item.candidate == item.ref.name
 
 
 def test_fuzzy_matching_never_changes_a_number() -> None:
     [item] = resolve("Ngân hàng Nhà nước chi nhánh khu vực 16")  # there are 15 regions
+    assert not item.ref.resolved
+    [item] = resolve("Ngân hàng Nhà nước chi nhánh khu vưc XVI")  # roman numerals are numbers too
     assert not item.ref.resolved
 
 
