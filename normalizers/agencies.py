@@ -9,9 +9,9 @@ The steps, in order (rules in ``tests/fixtures/gold/README.md``, vocabulary in `
 3. the words between matches are cut at ";" always, and at "," / "và" only when what follows starts
    like an agency name (a head word from the registry), so an unknown name with a comma stays whole;
 4. a parenthesis after a name is its sub-unit; a province name or lower-case qualifier right after a
-   name belongs to that name ("Thuế tỉnh Thái Bình", "các sở, ngành có liên quan");
+   name belongs to that name ("Thuế tỉnh Thái Bình", "các doanh nghiệp có liên quan");
 5. a piece no alias covers is tried with a restored head word ("Sở"), as the elided half of the
-   name before it ("Bảo hiểm xã hội tỉnh, khu vực"), then fuzzily (rapidfuzz) against every alias;
+   name before it ("Kho bạc Nhà nước tỉnh, khu vực 5"), then fuzzily (rapidfuzz) against every alias;
    what still fails keeps its cleaned text, ``resolved: false``, and goes to the review queue.
 """
 
@@ -29,7 +29,7 @@ from spacy.vocab import Vocab
 
 from normalizers.registry import KEY_SKIPPED, AliasMatch, Registry, default_registry, match_key, numbers_in
 from normalizers.text import clean_text
-from normalizers.vietnamese import Token, official_tone_marks, starts_lowercase, tokenize, word_key
+from normalizers.vietnamese import Token, official_tone_marks, starts_lowercase, tokenize
 from schemas.records import AgencyRef
 
 # Fuzzy matching (rapidfuzz ``fuzz.ratio`` on matching keys, 0-100), only between names with the same
@@ -66,6 +66,7 @@ class _Piece:
     after_separator: bool = True
     sub_unit: str | None = None
     extra: list[Token] = field(default_factory=list)  # words after the name that belong to it
+    review_reason: str | None = None
 
 
 class AgencyResolver:
@@ -82,7 +83,8 @@ class AgencyResolver:
             self._matcher.add(label, [Doc(self._vocab, words=list(key))])
         self._fuzzy_keys = list(registry.aliases)
         self._fuzzy_choices = [" ".join(key) for key in self._fuzzy_keys]
-        self._heads = sorted(registry.head_word_keys(), key=len, reverse=True)
+        self._heads = sorted((match_key(word) for word in registry.head_words), key=len, reverse=True)
+        self._restorable_heads = [match_key(word) for word in registry.restorable_heads]
         self._province_keys = {match_key(name) for name in registry.provinces}
 
     # ------------------------------------------------------------------ public
@@ -187,8 +189,12 @@ class AgencyResolver:
             previous = attached[-1] if attached else None
             if piece.match is None and not piece.after_separator and previous is not None and previous.match:
                 words = text[piece.tokens[0].start : piece.tokens[-1].end]
-                if match_key(words) in provinces or starts_lowercase(words):
+                is_province = match_key(words) in provinces
+                if is_province or starts_lowercase(words):
                     previous.extra.extend(piece.tokens)
+                    unknown = [t.text for t in piece.tokens if t.is_word and t.key not in self.registry.qualifiers]
+                    if unknown and not is_province:
+                        previous.review_reason = f"words after the name not understood: {' '.join(unknown)}"
                     continue
             if piece.match is not None and previous is not None and previous.match is None:
                 link = _sub_unit_link(previous.tokens)
@@ -209,8 +215,7 @@ class AgencyResolver:
         words = text[piece.tokens[0].start : piece.tokens[-1].end]
         piece.key = match_key(words)
         if piece.match is not None:
-            reason = self._extra_words_reason(piece)
-            return ResolvedAgency(self._ref(raw, piece.match, piece, jurisdiction), review_reason=reason)
+            return ResolvedAgency(self._ref(raw, piece.match, piece, jurisdiction), piece.review_reason)
         for attempt in self._rule_candidates(piece.key, previous):
             alias = self.registry.aliases.get(attempt)
             if alias is not None:
@@ -220,22 +225,16 @@ class AgencyResolver:
 
     def _rule_candidates(self, key: tuple[str, ...], previous: _Piece | None) -> list[tuple[str, ...]]:
         candidates = [key]
-        candidates += [match_key(head) + key for head in self.registry.restorable_heads]
+        candidates += [head + key for head in self._restorable_heads]
         if previous is not None and previous.key and len(key) <= 3:
-            # "Bảo hiểm xã hội tỉnh, khu vực": the second name repeats the first one's head.
+            # "Kho bạc Nhà nước tỉnh, khu vực 5": the second name repeats the first one's head.
             candidates += [previous.key[:-drop] + key for drop in (1, 2) if len(previous.key) > drop]
         return candidates
 
     def _fuzzy(self, raw: str, words: str, piece: _Piece, jurisdiction: str | None) -> ResolvedAgency:
         query = " ".join(piece.key)
         numbers = numbers_in(words)
-        best = process.extractOne(
-            query,
-            self._fuzzy_choices,
-            scorer=fuzz.ratio,
-            processor=None,
-            score_cutoff=0,
-        )
+        best = process.extractOne(query, self._fuzzy_choices, scorer=fuzz.ratio, processor=None)
         if best is not None:
             _, score, index = best
             candidate_key = self._fuzzy_keys[index]
@@ -277,16 +276,6 @@ class AgencyResolver:
             sub_unit=piece.sub_unit,
         )
 
-    def _extra_words_reason(self, piece: _Piece) -> str | None:
-        words = [t for t in piece.extra if t.is_word and t.start > piece.tokens[-1].end]
-        if piece.sub_unit is not None:
-            return None
-        unknown = [t.text for t in words if t.key not in self.registry.qualifiers]
-        is_province = match_key(" ".join(t.text for t in words)) in self._province_keys
-        if unknown and not is_province:
-            return f"words after the name not understood: {' '.join(unknown)}"
-        return None
-
 
 def _closing_parenthesis(tokens: Sequence[Token], start: int) -> int:
     """Index just after the ")" closing the "(" at ``start`` (the end of the cell if none)."""
@@ -303,7 +292,7 @@ def _closing_parenthesis(tokens: Sequence[Token], start: int) -> int:
 
 def _sub_unit_link(tokens: Sequence[Token]) -> int:
     """How many trailing tokens say "part of" ("... thuộc", "... trực thuộc"); 0 if none."""
-    keys = tuple(word_key(t.text) for t in tokens)
+    keys = tuple(t.key for t in tokens)
     for link in _SUB_UNIT_LINKS:
         if len(keys) > len(link) and keys[-len(link) :] == link:
             return len(link)

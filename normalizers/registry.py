@@ -79,9 +79,6 @@ class Registry:
             return None
         return self.agencies[agency.successor].canonical_name(jurisdiction, {})
 
-    def head_word_keys(self) -> list[tuple[str, ...]]:
-        return [match_key(word) for word in self.head_words]
-
 
 def match_key(text: str) -> tuple[str, ...]:
     """The matching key of a phrase: word keys, commas and hyphens left out."""

@@ -47,11 +47,6 @@ def word_key(word: str) -> str:
     return token_normalize(unicodedata.normalize("NFC", word)).casefold()
 
 
-def text_key(text: str) -> tuple[str, ...]:
-    """The comparison form of a phrase: the keys of its words (punctuation marks included)."""
-    return tuple(token.key for token in tokenize(text))
-
-
 def official_tone_marks(text: str) -> str:
     """``text`` with every word's tone mark where the official rule puts it; spacing untouched."""
     text = unicodedata.normalize("NFC", text)
