@@ -29,6 +29,7 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _PERIOD = re.compile(r"giai\s+đoạn\s*(?P<a>(?:19|20)\d{2})\s*[-–—]\s*(?P<b>(?:19|20)\d{2})", re.IGNORECASE)
+_VISION = re.compile(r"tầm\s+nhìn\s+(?:đến|tới)\s+năm\s*(?P<y>(?:19|20)\d{2})", re.IGNORECASE)
 _SECTION_START = re.compile(r"^(?:[IVX]{1,4}\.|Điều\s+1\b)")
 _BLANK_NUMBER = re.compile(r"^[\s._…]*$")
 _PUNCTUATION = ",.;:()“”\"'"
@@ -63,6 +64,7 @@ class DocumentMetadata:
     doc_number: str | None = None
     issued_date: str | None = None
     period: str | None = None
+    vision_year: int | None = None
     title: str | None = None
 
 
@@ -175,6 +177,7 @@ def extract_metadata(document: Document, vocabulary: DocumentVocabulary | None =
     everything = " ".join(block.text for block in document.text_blocks())
     meta.province, meta.jurisdiction = _province(place, meta.title or "", everything, vocabulary)
     meta.period = _period(meta.title or "", " ".join(b.text for b in head), everything)
+    meta.vision_year = _vision_year(meta.title or "", " ".join(b.text for b in head))
     return meta
 
 
@@ -188,6 +191,15 @@ def _province(
         return None, None
     words = Counter(jurisdiction for jurisdiction, name in mentions if name == province)
     return province, (words.most_common(1)[0][0] if words else None)
+
+
+def _vision_year(*texts: str) -> int | None:
+    """The "tầm nhìn đến năm 2035" horizon the plan's title or opening states beside its period."""
+    for text in texts:
+        match = _VISION.search(text)
+        if match:
+            return int(match.group("y"))
+    return None
 
 
 def _period(*texts: str) -> str | None:

@@ -6,10 +6,19 @@ from extractors.appendix import AppendixRow
 from extractors.metadata import DocumentMetadata
 from extractors.model import Document
 from normalizers.agencies import default_resolver
-from normalizers.deadlines import normalize_deadline
+from normalizers.deadlines import describe_deadline, normalize_deadline
 from normalizers.text import clean_optional, clean_text
 from pipeline.ids import plan_key, record_id
-from schemas.records import AgencyRef, DocumentRecord, PlanRecords, ReviewItem, TargetRecord, TargetValue, TaskRecord
+from schemas.records import (
+    AgencyRef,
+    Deadline,
+    DocumentRecord,
+    PlanRecords,
+    ReviewItem,
+    TargetRecord,
+    TargetValue,
+    TaskRecord,
+)
 
 
 def document_record(document: Document, meta: DocumentMetadata) -> DocumentRecord:
@@ -24,6 +33,7 @@ def document_record(document: Document, meta: DocumentMetadata) -> DocumentRecor
         doc_number=meta.doc_number,
         issued_date=meta.issued_date,
         period=meta.period,
+        vision_year=meta.vision_year,
         title=meta.title,
         page_count=document.page_count,
     )
@@ -36,6 +46,39 @@ class RecordBuilder:
         self.doc = doc
         self.review: list[ReviewItem] = []
 
+    @property
+    def plan_years(self) -> tuple[int, int] | None:
+        """The years the plan covers: its period (from its issue year) up to its vision horizon."""
+        if not self.doc.period:
+            return None
+        first, last = (int(year) for year in self.doc.period.split("-"))
+        issued = int(self.doc.issued_date[:4]) if self.doc.issued_date else first
+        return min(first, issued), max(last, self.doc.vision_year or last)
+
+    @property
+    def reference_year(self) -> int | None:
+        """The year a timeline with no year at all is assumed to mean (flagged as guessed)."""
+        if self.doc.issued_date:
+            return int(self.doc.issued_date[:4])
+        return int(self.doc.period[:4]) if self.doc.period else None
+
+    def deadline(self, raw: str | None, record_id: str) -> Deadline:
+        """The parsed deadline; a flagged one is queued for a person with what was understood and why."""
+        deadline = normalize_deadline(raw, plan_years=self.plan_years, reference_year=self.reference_year)
+        if deadline.needs_review:
+            self.review.append(
+                ReviewItem(
+                    doc_id=self.doc.doc_id,
+                    record_id=record_id,
+                    field="deadline",
+                    subject="deadline",
+                    raw=raw or "",
+                    understood=describe_deadline(deadline),
+                    reason="; ".join(deadline.reasons),
+                )
+            )
+        return deadline
+
     def agencies(self, cell: str | None, record_id: str, field: str) -> list[AgencyRef]:
         """The refs of one agency cell, resolved in the plan's own jurisdiction."""
         resolved = default_resolver().resolve_cell(cell, jurisdiction=self.doc.jurisdiction, province=self.doc.province)
@@ -47,6 +90,7 @@ class RecordBuilder:
                         record_id=record_id,
                         field=field,
                         raw=item.ref.raw,
+                        understood=item.ref.name,
                         name=item.ref.name,
                         candidate=item.candidate,
                         score=None if item.score is None else round(item.score, 1),
@@ -84,7 +128,7 @@ class RecordBuilder:
             lead=self.agencies(row.cells.get("lead"), task_id, "lead"),
             support=self.agencies(row.cells.get("support"), task_id, "support"),
             deadline_raw=deadline_raw,
-            deadline=normalize_deadline(deadline_raw),
+            deadline=self.deadline(deadline_raw, task_id),
             output=clean_optional(row.cells.get("output")),
             page=row.page,
         )

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 SourceFormat = Literal["text", "docx", "pdf"]
 DeadlineKind = Literal[
@@ -27,6 +27,8 @@ DeadlineKind = Literal[
     "unknown",
 ]
 TaskSource = Literal["appendix", "section", "directive"]
+Cadence = Literal["daily", "weekly", "monthly", "quarterly", "half-yearly", "yearly"]
+ReviewSubject = Literal["agency", "deadline"]
 
 
 class _Record(BaseModel):
@@ -49,13 +51,31 @@ class AgencyRef(_Record):
     sub_unit: str | None = Field(default=None, description="A unit of the agency named with it, e.g. in brackets.")
 
 
+class Milestone(_Record):
+    """One dated part of a timeline, in the order written."""
+
+    due: str = Field(description="ISO date: the last day of the part's period.")
+    text: str = Field(description="The clause the date came from.")
+
+
+class Recurrence(_Record):
+    """How often recurring work repeats, when the text says it."""
+
+    cadence: Cadence | None = Field(default=None, description="None when the text only says 'regularly'.")
+    day: int | None = Field(default=None, description="Day of the period it is due: 'trước ngày 10 hằng tháng' -> 10.")
+
+
 class Deadline(_Record):
-    """A normalized timeline expression."""
+    """A normalized timeline expression (kinds and review rules: the gold README)."""
 
     kind: DeadlineKind = "unknown"
-    due: str | None = Field(default=None, description="ISO date (YYYY-MM-DD) or null.")
+    due: str | None = Field(default=None, description="ISO date (YYYY-MM-DD): last day of the named period, or null.")
+    start: str | None = Field(default=None, description="ISO date work starts ('từ tháng 6/2026' -> 2026-06-01).")
+    milestones: list[Milestone] = Field(default_factory=list, description="Every dated part, in order.")
+    recurrence: Recurrence | None = Field(default=None, description="For recurring work: its cadence.")
+    condition: str | None = Field(default=None, description="For conditional deadlines: the event waited on.")
     needs_review: bool = True
-    reasons: list[str] = Field(default_factory=list)
+    reasons: list[str] = Field(default_factory=list, description="Why a person should check it.")
 
 
 class TargetValue(_Record):
@@ -83,6 +103,7 @@ class DocumentRecord(_Record):
     doc_number: str | None = None
     issued_date: str | None = Field(default=None, description="ISO date or null.")
     period: str | None = Field(default=None, description="'YYYY-YYYY' or null.")
+    vision_year: int | None = Field(default=None, description="The 'tầm nhìn đến năm YYYY' horizon, if stated.")
     title: str | None = None
     page_count: int | None = None
 
@@ -100,6 +121,7 @@ class TargetRecord(_Record):
     values: list[TargetValue] = Field(default_factory=list)
     tracking_agencies: list[AgencyRef] = Field(default_factory=list)
     page: int | None = None
+    reviewed: bool = Field(default=False, description="A person's decision from the overrides file was applied.")
 
 
 class TaskRecord(_Record):
@@ -118,16 +140,19 @@ class TaskRecord(_Record):
     deadline: Deadline = Field(default_factory=Deadline)
     output: str | None = None
     page: int | None = None
+    reviewed: bool = Field(default=False, description="A person's decision from the overrides file was applied.")
 
 
 class ReviewItem(_Record):
-    """One value a person should check: an agency piece that did not resolve, or resolved unsurely."""
+    """One value a person should check: an agency piece or a deadline the machine could not pin down."""
 
     doc_id: str
     record_id: str = Field(description="target_id or task_id of the record holding the value.")
-    field: str = Field(description="The record field: tracking_agencies, lead, support, ...")
+    field: str = Field(description="The record field: tracking_agencies, lead, support, deadline.")
+    subject: ReviewSubject = Field(default="agency", description="What kind of value it is.")
     raw: str = Field(description="The text as written.")
-    name: str = Field(description="The name the dataset uses now.")
+    understood: str = Field(description="What the machine made of it: the agency name, or the deadline's kind/due.")
+    name: str | None = Field(default=None, description="For agencies: the name the dataset uses now.")
     candidate: str | None = Field(default=None, description="The closest registry name, if any.")
     score: float | None = Field(default=None, description="Similarity to the candidate, 0-100.")
     reason: str
