@@ -40,6 +40,7 @@ class DocumentVocabulary:
     doc_types: tuple[str, ...]
     body_openers: tuple[str, ...]
     jurisdictions: tuple[str, ...]
+    timeline_labels: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, data: dict[str, Any]) -> DocumentVocabulary:
@@ -47,6 +48,7 @@ class DocumentVocabulary:
             doc_types=tuple(sorted(data["doc_types"], key=len, reverse=True)),
             body_openers=tuple(fold(word) for word in data["body_openers"]),
             jurisdictions=tuple(data["jurisdictions"]),
+            timeline_labels=frozenset(fold(label) for label in data.get("timeline_labels", [])),
         )
 
 

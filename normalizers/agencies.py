@@ -107,6 +107,33 @@ class AgencyResolver:
                 previous = piece
         return results
 
+    def leading_mention(self, text: str) -> str | None:
+        """The agency names a sentence opens with, as written, or None.
+
+        "Các sở, ban, ngành, đoàn thể, UBND cấp xã căn cứ ..." -> "Các sở, ban, ngành, đoàn thể, UBND cấp xã":
+        registry names joined only by "," / "và" / ";".  A leading clause that names no agency
+        ("Định kỳ trước ngày 10 hằng tháng, các cơ quan, đơn vị báo cáo ...") is skipped once.
+        """
+        tokens = tokenize(text)
+        matches = self._matches(tokens)
+        starts = [0]
+        first_comma = next((i for i, token in enumerate(tokens) if token.text == ","), None)
+        if first_comma is not None and not any(i < first_comma for i in matches):
+            starts.append(first_comma + 1)
+        for start in starts:
+            if start not in matches:
+                continue
+            end = matches[start][0]
+            while True:
+                following = end
+                while following < len(tokens) and tokens[following].key in _SEPARATOR_KEYS:
+                    following += 1
+                if following == end or following not in matches:
+                    break
+                end = matches[following][0]
+            return text[tokens[start].start : tokens[end - 1].end]
+        return None
+
     # ------------------------------------------------------------------ matching and splitting
 
     def _matches(self, tokens: list[Token]) -> dict[int, tuple[int, AliasMatch]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from extractors.appendix import AppendixRow
+from extractors.directives import DirectiveSentence
 from extractors.metadata import DocumentMetadata
 from extractors.model import Document
 from normalizers.agencies import default_resolver
@@ -134,9 +135,52 @@ class RecordBuilder:
         )
 
 
-def build_plan(document: Document, meta: DocumentMetadata, appendix: dict[str, list[AppendixRow]]) -> PlanRecords:
+    def directive_lead(self, directive: DirectiveSentence) -> str | None:
+        """Who must act, as written: the sentence's own subject, else the heading when it only names agencies."""
+        resolver = default_resolver()
+        subject = resolver.leading_mention(directive.text)
+        if subject is None and directive.heading:
+            heading = directive.heading.strip().rstrip(".:;").strip()
+            named = resolver.leading_mention(heading)
+            subject = named if named == heading else None
+        return subject
+
+    def directive(self, directive: DirectiveSentence) -> TaskRecord:
+        task_id = record_id(self.doc.plan_key, "directive", None, None, directive.position)
+        lead = self.directive_lead(directive)
+        if lead is None:
+            self.review.append(
+                ReviewItem(
+                    doc_id=self.doc.doc_id,
+                    record_id=task_id,
+                    field="lead",
+                    raw="",
+                    understood="",
+                    reason="no responsible agency found in the sentence or its heading",
+                )
+            )
+        return TaskRecord(
+            task_id=task_id,
+            doc_id=self.doc.doc_id,
+            source="directive",
+            task=clean_text(directive.text),
+            lead=self.agencies(lead, task_id, "lead"),
+            deadline_raw=clean_text(directive.deadline_raw),
+            deadline=self.deadline(directive.deadline_raw, task_id),
+            page=directive.page,
+        )
+
+
+def build_plan(
+    document: Document,
+    meta: DocumentMetadata,
+    appendix: dict[str, list[AppendixRow]],
+    directives: list[DirectiveSentence],
+) -> PlanRecords:
+    """read → extract has been done: here every extracted row becomes a canonical record."""
     doc = document_record(document, meta)
     builder = RecordBuilder(doc)
     targets = [builder.target(row) for row in appendix["targets"]]
     tasks = [builder.task(row) for row in appendix["tasks"]]
+    tasks += [builder.directive(directive) for directive in directives]
     return PlanRecords(document=doc, targets=targets, tasks=tasks, review=builder.review)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractors.appendix import extract_appendix
+from extractors.directives import extract_directives
 from extractors.errors import VnplanError
 from extractors.metadata import extract_metadata
 from extractors.readers import read_document, supported_suffixes
@@ -59,7 +60,8 @@ def process_file(path: Path) -> PlanRecords:
     document = read_document(path)
     metadata = extract_metadata(document)
     appendix = extract_appendix(document)
-    return build_plan(document, metadata, appendix)
+    directives = extract_directives(document)
+    return build_plan(document, metadata, appendix, directives)
 
 
 def merge_formats(plans: list[PlanRecords]) -> list[PlanRecords]:

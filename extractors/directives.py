@@ -1,0 +1,98 @@
+"""Dated directives: obligations with a cut-off written in the body of a plan.
+
+"... gửi Kế hoạch về Công an tỉnh trước ngày 30/6/2026", "Định kỳ trước ngày 10 hằng tháng báo cáo ..."
+are work the plan assigns outside its task table.  A body paragraph or list item is a directive when
+it has a due cue followed by a date or a monthly day (``normalizers.deadlines.due_phrases``; the cue
+words are in ``normalizers/data/deadline_vocabulary.yaml``).  The lines that carry a task's own
+timeline ("Tiến độ: ...", labels in ``data/document_vocabulary.yaml``) belong to that task, and
+table cells are never directives.  Who must act is decided later (``pipeline.build``), from the
+sentence's own subject or else the heading it sits under, which is kept here as written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors.metadata import default_document_vocabulary
+from extractors.model import Block, BlockKind, Document
+from normalizers.deadlines import due_phrases
+from normalizers.text import fold
+
+_NUMBERING = re.compile(r"^\s*(?:[IVXLC]+\.|\d+(?:\.\d+)*\.?(?=\s)|[a-zđ]\)|[-+•*–])\s*", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ])")
+_HEADING_MAX_WORDS = 14
+
+
+@dataclass(frozen=True)
+class DirectiveSentence:
+    """One dated obligation of the body, as written."""
+
+    position: int  # 0-based index among the document's directives
+    text: str  # the sentence, without its list marker or numbering
+    deadline_raw: str  # the due phrase: "trước ngày 30/6/2026"
+    heading: str | None  # the heading above it, without numbering ("Các Sở, ban, ngành, địa phương")
+    page: int | None = None
+
+
+def strip_numbering(text: str) -> str:
+    """'3. Các sở ...' / '- Định kỳ ...' / 'a) ...' -> the text after the marker."""
+    return _NUMBERING.sub("", text, count=1).strip()
+
+
+def is_timeline_line(text: str) -> bool:
+    """A task's own timeline line ("+ Tiến độ: ...", "Thời gian hoàn thành: ..."), not a directive."""
+    head = fold(strip_numbering(text)).split(":", 1)
+    labels = default_document_vocabulary().timeline_labels
+    return len(head) == 2 and head[0].strip() in labels
+
+
+def looks_like_heading(block: Block) -> bool:
+    """A heading, or a short numbered line without a final stop ("4. Các Sở, ban, ngành, địa phương")."""
+    if block.kind is BlockKind.HEADING:
+        return True
+    text = block.text.strip()
+    numbered = _NUMBERING.match(text) is not None and not text.startswith(("-", "+", "•", "*", "–"))
+    return numbered and len(text.split()) <= _HEADING_MAX_WORDS and not text.endswith((".", ";", ":"))
+
+
+def _sentence_with(text: str, start: int) -> str:
+    """The sentence of ``text`` that holds offset ``start``."""
+    offset = 0
+    for piece in _SENTENCE_END.split(text):
+        found = text.find(piece, offset)
+        if found <= start < found + len(piece):
+            return piece
+        offset = found + len(piece)
+    return text
+
+
+def extract_directives(document: Document) -> list[DirectiveSentence]:
+    """Every dated obligation in the body's paragraphs and list items, in reading order."""
+    directives: list[DirectiveSentence] = []
+    heading: str | None = None
+    for block in document.blocks:
+        if block.is_table or block.kind is BlockKind.FOOTNOTE:
+            continue
+        if looks_like_heading(block):
+            heading = strip_numbering(block.text) or None
+            continue
+        if is_timeline_line(block.text):
+            continue
+        text = strip_numbering(block.text)
+        seen: set[str] = set()
+        for start, end in due_phrases(text):
+            sentence = _sentence_with(text, start)
+            if sentence in seen:
+                continue
+            seen.add(sentence)
+            directives.append(
+                DirectiveSentence(
+                    position=len(directives),
+                    text=sentence.strip(),
+                    deadline_raw=text[start:end],
+                    heading=heading,
+                    page=block.provenance.page,
+                )
+            )
+    return directives
