@@ -101,6 +101,7 @@ class TableReport:
     fields: dict[str, Tally] = field(default_factory=dict)
     refs: dict[str, Counts] = field(default_factory=dict)
     ref_classes: dict[str, Counts] = field(default_factory=dict)
+    review_flags: Counts = field(default_factory=Counts)
 
     def tally(self, name: str) -> Tally:
         return self.fields.setdefault(name, Tally())
@@ -119,6 +120,7 @@ class TableReport:
             self.ref_counts(name).merge(counts)
         for name, counts in other.ref_classes.items():
             self.class_counts(name).merge(counts)
+        self.review_flags.merge(other.review_flags)
 
 
 @dataclass
@@ -354,7 +356,23 @@ def score_table(gold: list[Row], pred: list[Row]) -> TableReport:
     for i, j in pairs:
         _compare_rows(gold[i], pred[j], table)
     _count_ref_classes(gold, pred, pairs, table)
+    _count_review_flags(gold, pred, pairs, table)
     return table
+
+
+def _flagged(row: Row) -> bool:
+    return row.deadline.get("needs_review") is True
+
+
+def _count_review_flags(gold: list[Row], pred: list[Row], pairs: list[tuple[int, int]], table: TableReport) -> None:
+    """Deadlines flagged for review, over every row: a flag on a missed or extra row is missed or extra."""
+    if not any("needs_review" in row.deadline for row in gold):
+        return
+    table.review_flags = Counts(
+        gold=sum(_flagged(row) for row in gold),
+        pred=sum(_flagged(row) for row in pred),
+        matched=sum(_flagged(gold[i]) and _flagged(pred[j]) for i, j in pairs),
+    )
 
 
 def _class_names(row: Row | None, agency_field: str, collective: bool) -> Counter[str | None]:
@@ -504,6 +522,12 @@ def _format_document(report: DocumentReport, header: str) -> list[str]:
     lines.append(_counts_header("agency triples (record, field, name), all rows"))
     for name, table in tables.items():
         lines += [_counts_line(f"{name}.{label}", counts) for label, counts in table.ref_classes.items()]
+    lines.append(_counts_header("deadlines flagged needs_review, all rows"))
+    lines += [
+        _counts_line(name, table.review_flags)
+        for name, table in tables.items()
+        if "deadline.needs_review" in table.fields
+    ]
     return lines
 
 

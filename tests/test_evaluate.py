@@ -332,3 +332,18 @@ def test_main_eval_prints_report(tmp_path: Path, capsys: pytest.CaptureFixture[s
     out = capsys.readouterr().out
     assert out.index(GOLD_FILE) < out.index("OVERALL")
     assert "targets.indicator" in out
+
+
+def test_review_flags_are_counted_over_all_rows(tmp_path: Path) -> None:
+    gold = gold_document()
+    gold["tasks"][0]["deadline"]["needs_review"] = True
+    gold["tasks"][2]["deadline"]["needs_review"] = True
+    pred = prediction_from_gold(gold, GOLD_FILE)
+    pred["tasks"][0]["deadline"]["needs_review"] = False  # a missed flag
+    pred["tasks"][1]["deadline"]["needs_review"] = True  # a false flag
+    doc = run(tmp_path, gold, pred)
+    flags = doc.tables["tasks/appendix"].review_flags
+    assert (flags.gold, flags.pred, flags.matched) == (2, 2, 1)
+    directives = doc.tables["tasks/directive"].review_flags
+    assert (directives.gold, directives.pred, directives.matched) == (0, 0, 0)
+    assert "deadlines flagged needs_review, all rows" in format_report(EvalReport(documents=[doc], overall=doc))
