@@ -114,7 +114,7 @@ def _alternatives(phrases: tuple[str, ...] | list[str]) -> str:
     patterns = []
     for phrase in sorted(set(phrases), key=len, reverse=True):
         pattern = r"\s+".join(re.escape(word) for word in phrase.split())
-        pattern = pattern.replace("hằng", "(?:hằng|hàng)").replace("hàng", "(?:hằng|hàng)")
+        pattern = re.sub("h[ằà]ng", "(?:hằng|hàng)", pattern)
         patterns.append(pattern)
     return "(?:" + "|".join(patterns) + ")"
 

@@ -134,7 +134,6 @@ class RecordBuilder:
             page=row.page,
         )
 
-
     def directive_lead(self, directive: DirectiveSentence) -> str | None:
         """Who must act, as written: the sentence's own subject, else the heading when it only names agencies."""
         resolver = default_resolver()
@@ -159,14 +158,15 @@ class RecordBuilder:
                     reason="no responsible agency found in the sentence or its heading",
                 )
             )
+        deadline_raw = clean_text(directive.deadline_raw)
         return TaskRecord(
             task_id=task_id,
             doc_id=self.doc.doc_id,
             source="directive",
             task=clean_text(directive.text),
             lead=self.agencies(lead, task_id, "lead"),
-            deadline_raw=clean_text(directive.deadline_raw),
-            deadline=self.deadline(directive.deadline_raw, task_id),
+            deadline_raw=deadline_raw,
+            deadline=self.deadline(deadline_raw, task_id),
             page=directive.page,
         )
 

@@ -1,4 +1,4 @@
-"""The ``vnplan`` command: ``run`` (build the dataset), ``eval`` (compare with gold), ``schema``."""
+"""The ``vnplan`` command: ``run`` (build the dataset), ``review`` (export/import decisions), ``eval``, ``schema``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from pipeline.overrides import DEFAULT_OVERRIDES_PATH
 from pipeline.run import RunResult, run
 
 
@@ -37,14 +38,54 @@ def summary_table(result: RunResult) -> str:
         f"{len(result.failures)} failure(s)"
     )
     lines.extend(f"FAILED {failure.path}: {failure.reason}" for failure in result.failures)
+    lines.append(
+        f"{result.overrides_applied} override(s) applied, {len(result.stale_overrides)} stale (kept in the file)"
+    )
+    lines.extend(
+        f"STALE override record_id={s.override.record_id} field={s.override.field} raw={s.override.raw!r}: {s.reason}"
+        for s in result.stale_overrides
+    )
     return "\n".join(lines)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    result = run([Path(p) for p in args.paths], Path(args.out))
+    try:
+        result = run([Path(p) for p in args.paths], Path(args.out), overrides=Path(args.overrides))
+    except ValueError as error:
+        print(f"vnplan run: {error}", file=sys.stderr)
+        return 2
     print(summary_table(result))
     print(f"dataset written to {args.out}")
     return 1 if result.failures else 0
+
+
+def _cmd_review_export(args: argparse.Namespace) -> int:
+    from pipeline.review import export_review
+
+    try:
+        count = export_review(Path(args.dataset), Path(args.out))
+    except ValueError as error:
+        print(f"vnplan review export: {error}", file=sys.stderr)
+        return 2
+    print(f"{count} value(s) to review written to {args.out}")
+    return 0
+
+
+def _cmd_review_import(args: argparse.Namespace) -> int:
+    from pipeline.review import import_review
+
+    try:
+        result = import_review(Path(args.sheet), Path(args.overrides))
+    except ValueError as error:
+        print(f"vnplan review import: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"{result.rows} row(s) read: {result.accepted} accepted, {result.corrected} corrected, "
+        f"{result.skipped} without decision, {len(result.errors)} invalid; overrides in {args.overrides}"
+    )
+    for problem in result.errors:
+        print(f"INVALID {problem}", file=sys.stderr)
+    return 1 if result.errors else 0
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
@@ -71,7 +112,24 @@ def build_parser() -> argparse.ArgumentParser:
     run_parser = commands.add_parser("run", help="read plan documents and write the canonical dataset")
     run_parser.add_argument("paths", nargs="+", help="plan files or folders (.txt/.md, .docx, .pdf)")
     run_parser.add_argument("--out", required=True, help="output folder for the dataset")
+    run_parser.add_argument(
+        "--overrides",
+        default=str(DEFAULT_OVERRIDES_PATH),
+        help=f"people's decisions to apply (default: {DEFAULT_OVERRIDES_PATH}; a missing file means none)",
+    )
     run_parser.set_defaults(handler=_cmd_run)
+    review_parser = commands.add_parser("review", help="export flagged values for people, import their decisions")
+    review_commands = review_parser.add_subparsers(dest="review_command", required=True)
+    export_parser = review_commands.add_parser("export", help="write the review sheet (.xlsx or .csv)")
+    export_parser.add_argument("--dataset", default="out", help="output folder of a vnplan run (default: out)")
+    export_parser.add_argument("--out", required=True, help="the sheet to write: review.xlsx or review.csv")
+    export_parser.set_defaults(handler=_cmd_review_export)
+    import_parser = review_commands.add_parser("import", help="store a filled review sheet's decisions")
+    import_parser.add_argument("sheet", help="the filled review sheet (.xlsx or .csv)")
+    import_parser.add_argument(
+        "--overrides", default=str(DEFAULT_OVERRIDES_PATH), help=f"overrides file (default: {DEFAULT_OVERRIDES_PATH})"
+    )
+    import_parser.set_defaults(handler=_cmd_review_import)
     eval_parser = commands.add_parser("eval", help="compare a run's output with gold files")
     eval_parser.add_argument("--gold", required=True, help="folder of gold *.json files")
     eval_parser.add_argument("--pred", required=True, help="output folder of a vnplan run")

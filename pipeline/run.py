@@ -12,6 +12,7 @@ from extractors.errors import VnplanError
 from extractors.metadata import extract_metadata
 from extractors.readers import read_document, supported_suffixes
 from pipeline.build import build_plan
+from pipeline.overrides import StaleOverride, apply_overrides, load_overrides
 from pipeline.publish import publish
 from schemas.records import PlanRecords
 
@@ -32,6 +33,8 @@ class RunResult:
     plans: list[PlanRecords] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    overrides_applied: int = 0
+    stale_overrides: list[StaleOverride] = field(default_factory=list)
 
 
 def discover(paths: list[Path]) -> tuple[list[Path], list[Failure]]:
@@ -81,7 +84,12 @@ def merge_formats(plans: list[PlanRecords]) -> list[PlanRecords]:
     return merged
 
 
-def run(paths: list[Path], out: Path) -> RunResult:
+def run(paths: list[Path], out: Path, overrides: Path | None = None) -> RunResult:
+    """Build and publish the dataset; people's decisions in the ``overrides`` file (if any) are applied.
+
+    A missing overrides file means no overrides; an unreadable one raises ``ValueError`` before any work.
+    """
+    decisions = load_overrides(overrides) if overrides is not None else []
     files, failures = discover(paths)
     result = RunResult(failures=failures, sources=[str(f) for f in files])
     plans: list[PlanRecords] = []
@@ -92,7 +100,8 @@ def run(paths: list[Path], out: Path) -> RunResult:
             result.failures.append(Failure(str(path), error.reason))
         except Exception as error:  # one broken document must not stop the others
             result.failures.append(Failure(str(path), f"unexpected error: {type(error).__name__}: {error}"))
-    result.plans = merge_formats(plans)
+    result.plans, result.stale_overrides = apply_overrides(merge_formats(plans), decisions)
+    result.overrides_applied = len(decisions) - len(result.stale_overrides)
     manifest = {
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "sources": result.sources,
@@ -105,6 +114,9 @@ def run(paths: list[Path], out: Path) -> RunResult:
             for p in result.plans
         ],
         "failures": [{"path": f.path, "reason": f.reason} for f in result.failures],
+        "overrides_file": str(overrides) if overrides is not None else None,
+        "overrides_applied": result.overrides_applied,
+        "stale_overrides": [stale.as_dict() for stale in result.stale_overrides],
     }
     publish(result.plans, out, manifest)
     return result
