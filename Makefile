@@ -32,9 +32,10 @@ eval: $(STAMP)
 		$(BIN)/vnplan eval --gold tests/fixtures/gold --pred out/eval-$$fmt/dataset; \
 	done
 
-# Agency normalization: time over the samples' cells, accuracy on every gold cell (README figures).
+# Agency and deadline normalization: speed, and accuracy on every gold cell/timeline (README figures).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/agency_bench.py
+	$(BIN)/python benchmarks/deadline_bench.py
 
 schema: $(STAMP)
 	$(BIN)/vnplan schema

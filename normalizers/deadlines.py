@@ -560,8 +560,11 @@ def due_phrases(text: str) -> list[tuple[int, int]]:
     g = default_grammar()
     low = _matching_form(text)
     spans: list[tuple[int, int]] = []
+    cues = list(g.due_cue.finditer(low))
+    if not cues:  # most body sentences: no need to look for dates
+        return spans
     expressions = find_expressions(text)
-    for cue in g.due_cue.finditer(low):
+    for cue in cues:
         # the cue may end in the day word ("trước ngày"), so what it governs may start inside it
         governed = [(e.start, e.end) for e in expressions if not e.is_start]
         governed += [m.span() for m in g.monthly_day.finditer(low)]
