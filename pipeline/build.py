@@ -67,36 +67,42 @@ class RecordBuilder:
         """The parsed deadline; a flagged one is queued for a person with what was understood and why."""
         deadline = normalize_deadline(raw, plan_years=self.plan_years, reference_year=self.reference_year)
         if deadline.needs_review:
-            self.review.append(
-                ReviewItem(
-                    doc_id=self.doc.doc_id,
-                    record_id=record_id,
-                    field="deadline",
-                    subject="deadline",
-                    raw=raw or "",
-                    understood=describe_deadline(deadline),
-                    reason="; ".join(deadline.reasons),
-                )
-            )
+            self.flag(record_id, "deadline", raw or "", describe_deadline(deadline), "; ".join(deadline.reasons))
         return deadline
+
+    def flag(self, record_id: str, field: str, raw: str, understood: str, reason: str, **agency: object) -> None:
+        """Queue one value for a person: what was written, what the machine understood, and why it asks."""
+        subject = "deadline" if field == "deadline" else "agency"
+        self.review.append(
+            ReviewItem.model_validate(
+                {
+                    "doc_id": self.doc.doc_id,
+                    "record_id": record_id,
+                    "field": field,
+                    "subject": subject,
+                    "raw": raw,
+                    "understood": understood,
+                    "reason": reason,
+                    **agency,
+                }
+            )
+        )
 
     def agencies(self, cell: str | None, record_id: str, field: str) -> list[AgencyRef]:
         """The refs of one agency cell, resolved in the plan's own jurisdiction."""
         resolved = default_resolver().resolve_cell(cell, jurisdiction=self.doc.jurisdiction, province=self.doc.province)
         for item in resolved:
             if item.review_reason is not None:
-                self.review.append(
-                    ReviewItem(
-                        doc_id=self.doc.doc_id,
-                        record_id=record_id,
-                        field=field,
-                        raw=item.ref.raw,
-                        understood=item.ref.name,
-                        name=item.ref.name,
-                        candidate=item.candidate,
-                        score=None if item.score is None else round(item.score, 1),
-                        reason=item.review_reason,
-                    )
+                score = None if item.score is None else round(item.score, 1)
+                self.flag(
+                    record_id,
+                    field,
+                    item.ref.raw,
+                    item.ref.name,
+                    item.review_reason,
+                    name=item.ref.name,
+                    candidate=item.candidate,
+                    score=score,
                 )
         return [item.ref for item in resolved]
 
@@ -148,16 +154,7 @@ class RecordBuilder:
         task_id = record_id(self.doc.plan_key, "directive", None, None, directive.position)
         lead = self.directive_lead(directive)
         if lead is None:
-            self.review.append(
-                ReviewItem(
-                    doc_id=self.doc.doc_id,
-                    record_id=task_id,
-                    field="lead",
-                    raw="",
-                    understood="",
-                    reason="no responsible agency found in the sentence or its heading",
-                )
-            )
+            self.flag(task_id, "lead", "", "", "no responsible agency found in the sentence or its heading")
         deadline_raw = clean_text(directive.deadline_raw)
         return TaskRecord(
             task_id=task_id,
