@@ -20,6 +20,7 @@ import yaml
 
 from extractors.layout import is_all_caps
 from extractors.model import Block, Document
+from normalizers.registry import province_names
 from normalizers.text import fold
 
 FIRST_PAGE_BLOCKS = 25
@@ -143,8 +144,17 @@ def _names_after_jurisdiction(text: str, vocabulary: DocumentVocabulary) -> list
                 if follower.rstrip(_PUNCTUATION) != follower:
                     break  # a comma or full stop ends the name
             if name:
-                found.append((jurisdiction, " ".join(name)))
+                found.append((jurisdiction, _known_province_prefix(name)))
     return found
+
+
+def _known_province_prefix(name: list[str]) -> str:
+    """The longest start of ``name`` that is a known province ("Lạng Sơn Phụ" -> "Lạng Sơn"), else all of it."""
+    known = {fold(province) for province in province_names()}
+    for size in range(len(name), 0, -1):
+        if fold(" ".join(name[:size])) in known:
+            return " ".join(name[:size])
+    return " ".join(name)
 
 
 def extract_metadata(document: Document, vocabulary: DocumentVocabulary | None = None) -> DocumentMetadata:

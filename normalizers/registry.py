@@ -199,6 +199,11 @@ def _load_yaml(name: str) -> Any:
 @lru_cache(maxsize=1)
 def default_registry() -> Registry:
     """The registry shipped with vnplan (``normalizers/data/agencies.yaml`` and ``provinces.yaml``)."""
+    return build_registry(_load_yaml("agencies.yaml"), province_names())
+
+
+@lru_cache(maxsize=1)
+def province_names() -> list[str]:
+    """Every province and centrally run city, current and former (``data/provinces.yaml``)."""
     provinces_data = _load_yaml("provinces.yaml") or {}
-    provinces = list(dict.fromkeys([*provinces_data.get("current", []), *provinces_data.get("former", [])]))
-    return build_registry(_load_yaml("agencies.yaml"), provinces)
+    return list(dict.fromkeys([*provinces_data.get("current", []), *provinces_data.get("former", [])]))

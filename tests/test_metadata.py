@@ -56,3 +56,20 @@ def test_number_and_place_date_parsers():
     assert parse_doc_number("Không có số") == (False, None)
     assert parse_place_date("Số 9/KH-UBND Bắc Ninh, ngày 31 tháng 2 năm 2026") == ("Bắc Ninh", None)  # 31/2
     assert parse_place_date("Huế, ngày 1 tháng 12 năm 2025") == ("Huế", "2025-12-01")
+
+
+def test_title_stops_at_an_appendix_heading_and_province_is_a_known_name():
+    title = "Ứng dụng dữ liệu dân cư giai đoạn 2026 - 2030, tầm nhìn đến năm 2035 trên địa bàn tỉnh Lạng Sơn"
+    meta = _meta(
+        [
+            "Số: 12/KH-UBND",
+            "Lạng Sơn, ngày 5 tháng 3 năm 2027",
+            "KẾ HOẠCH",
+            title,
+            "**Phụ lục**",
+            "I. MỤC ĐÍCH",
+        ]
+    )
+    assert meta.title == title
+    assert (meta.province, meta.jurisdiction) == ("Lạng Sơn", "tỉnh")
+    assert (meta.period, meta.vision_year) == ("2026-2030", 2035)
