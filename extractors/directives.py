@@ -67,12 +67,15 @@ def _sentence_with(text: str, start: int) -> str:
     return text
 
 
-def extract_directives(document: Document) -> list[DirectiveSentence]:
-    """Every dated obligation in the body's paragraphs and list items, in reading order."""
+def extract_directives(document: Document, task_list: range | None = None) -> list[DirectiveSentence]:
+    """Every dated obligation in the body's paragraphs and list items, in reading order.
+
+    ``task_list`` holds the block indices of a prose task list: its dates belong to its tasks.
+    """
     directives: list[DirectiveSentence] = []
     heading: str | None = None
-    for block in document.blocks:
-        if block.is_table or block.kind is BlockKind.FOOTNOTE:
+    for index, block in enumerate(document.blocks):
+        if block.is_table or block.kind is BlockKind.FOOTNOTE or (task_list is not None and index in task_list):
             continue
         if looks_like_heading(block):
             heading = strip_numbering(block.text) or None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -42,6 +42,8 @@ class DocumentVocabulary:
     body_openers: tuple[str, ...]
     jurisdictions: tuple[str, ...]
     timeline_labels: frozenset[str] = frozenset()
+    task_section_headings: tuple[str, ...] = ()
+    task_labels: dict[str, str] = field(default_factory=dict)  # folded label -> task field
 
     @classmethod
     def load(cls, data: dict[str, Any]) -> DocumentVocabulary:
@@ -50,6 +52,8 @@ class DocumentVocabulary:
             body_openers=tuple(fold(word) for word in data["body_openers"]),
             jurisdictions=tuple(data["jurisdictions"]),
             timeline_labels=frozenset(fold(label) for label in data.get("timeline_labels", [])),
+            task_section_headings=tuple(fold(phrase) for phrase in data.get("task_section_headings", [])),
+            task_labels={fold(label): role for role, labels in data.get("task_labels", {}).items() for label in labels},
         )
 
 

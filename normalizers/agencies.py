@@ -107,6 +107,11 @@ class AgencyResolver:
                 previous = piece
         return results
 
+    def names_only_agencies(self, text: str, *, jurisdiction: str | None = None) -> bool:
+        """True when every piece of ``text`` resolves to a registry agency ("1. Công an tỉnh" headings)."""
+        resolved = self.resolve_cell(text, jurisdiction=jurisdiction)
+        return bool(resolved) and all(item.ref.resolved for item in resolved)
+
     def leading_mention(self, text: str) -> str | None:
         """The agency names a sentence opens with, as written, or None.
 

@@ -6,6 +6,7 @@ from extractors.appendix import AppendixRow
 from extractors.directives import DirectiveSentence
 from extractors.metadata import DocumentMetadata
 from extractors.model import Document
+from extractors.sections import SectionTask
 from normalizers.agencies import default_resolver
 from normalizers.deadlines import describe_deadline, normalize_deadline
 from normalizers.text import clean_optional, clean_text
@@ -140,6 +141,25 @@ class RecordBuilder:
             page=row.page,
         )
 
+    def section_task(self, task: SectionTask) -> TaskRecord:
+        task_id = record_id(self.doc.plan_key, "section", task.group, task.stt, task.position)
+        deadline_raw = clean_optional(task.fields.get("deadline"))
+        return TaskRecord(
+            task_id=task_id,
+            doc_id=self.doc.doc_id,
+            source="section",
+            group=task.group,
+            group_title=clean_optional(task.group_title),
+            stt=task.stt,
+            task=clean_text(task.task),
+            lead=self.agencies(task.lead, task_id, "lead"),
+            support=self.agencies(task.fields.get("support"), task_id, "support"),
+            deadline_raw=deadline_raw,
+            deadline=self.deadline(deadline_raw, task_id),
+            output=clean_optional(task.fields.get("output")),
+            page=task.page,
+        )
+
     def directive_lead(self, directive: DirectiveSentence) -> str | None:
         """Who must act, as written: the sentence's own subject, else the heading when it only names agencies."""
         resolver = default_resolver()
@@ -173,11 +193,13 @@ def build_plan(
     meta: DocumentMetadata,
     appendix: dict[str, list[AppendixRow]],
     directives: list[DirectiveSentence],
+    sections: list[SectionTask] | None = None,
 ) -> PlanRecords:
     """read → extract has been done: here every extracted row becomes a canonical record."""
     doc = document_record(document, meta)
     builder = RecordBuilder(doc)
     targets = [builder.target(row) for row in appendix["targets"]]
     tasks = [builder.task(row) for row in appendix["tasks"]]
+    tasks += [builder.section_task(task) for task in sections or []]
     tasks += [builder.directive(directive) for directive in directives]
     return PlanRecords(document=doc, targets=targets, tasks=tasks, review=builder.review)

@@ -11,6 +11,8 @@ from extractors.directives import extract_directives
 from extractors.errors import VnplanError
 from extractors.metadata import extract_metadata
 from extractors.readers import read_document, supported_suffixes
+from extractors.sections import SectionTask, find_task_section, read_agency_sections
+from normalizers.agencies import default_resolver
 from pipeline.build import build_plan
 from pipeline.overrides import StaleOverride, apply_overrides, load_overrides
 from pipeline.publish import publish
@@ -63,8 +65,15 @@ def process_file(path: Path) -> PlanRecords:
     document = read_document(path)
     metadata = extract_metadata(document)
     appendix = extract_appendix(document)
-    directives = extract_directives(document)
-    return build_plan(document, metadata, appendix, directives)
+    sections: list[SectionTask] = []
+    if not appendix["tasks"]:  # a plan with an appendix task table gets no section tasks
+        resolver = default_resolver()
+        sections = read_agency_sections(
+            document, lambda text: resolver.names_only_agencies(text, jurisdiction=metadata.jurisdiction)
+        )
+    task_list = find_task_section(document) if sections else None
+    directives = extract_directives(document, task_list)
+    return build_plan(document, metadata, appendix, directives, sections)
 
 
 def merge_formats(plans: list[PlanRecords]) -> list[PlanRecords]:
