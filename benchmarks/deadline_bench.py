@@ -20,17 +20,9 @@ from pathlib import Path
 
 from extractors.metadata import extract_metadata
 from extractors.readers import read_document
-from normalizers.deadlines import parse_deadline
+from normalizers.deadlines import parse_deadline, plan_years, reference_year
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def plan_years(period: str | None, issued: str | None, vision: int | None) -> tuple[int, int] | None:
-    if not period:
-        return None
-    first, last = (int(year) for year in period.split("-"))
-    issued_year = int(issued[:4]) if issued else first
-    return min(first, issued_year), max(last, vision or last)
 
 
 def gold_timelines(gold_dir: Path, samples: Path) -> list[tuple[str, str, str | None, dict, tuple, int | None]]:
@@ -40,7 +32,7 @@ def gold_timelines(gold_dir: Path, samples: Path) -> list[tuple[str, str, str | 
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         meta = extract_metadata(read_document(samples / gold["file"]))
         years = plan_years(meta.period, meta.issued_date, meta.vision_year)
-        reference = int(meta.issued_date[:4]) if meta.issued_date else (int(meta.period[:4]) if meta.period else None)
+        reference = reference_year(meta.period, meta.issued_date)
         for task in gold["tasks"]:
             items.append((gold_path.stem, task["source"], task.get("deadline_raw"), task["deadline"], years, reference))
         for body in gold.get("body_deadlines", []):

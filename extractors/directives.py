@@ -14,14 +14,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractors.layout import looks_like_heading, strip_numbering
 from extractors.metadata import default_document_vocabulary
-from extractors.model import Block, BlockKind, Document
+from extractors.model import BlockKind, Document
 from normalizers.deadlines import due_phrases
 from normalizers.text import fold
 
-_NUMBERING = re.compile(r"^\s*(?:[IVXLC]+\.|\d+(?:\.\d+)*\.?(?=\s)|[a-zđ]\)|[-+•*–])\s*", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ])")
-_HEADING_MAX_WORDS = 14
 
 
 @dataclass(frozen=True)
@@ -35,25 +34,11 @@ class DirectiveSentence:
     page: int | None = None
 
 
-def strip_numbering(text: str) -> str:
-    """'3. Các sở ...' / '- Định kỳ ...' / 'a) ...' -> the text after the marker."""
-    return _NUMBERING.sub("", text, count=1).strip()
-
-
 def is_timeline_line(text: str) -> bool:
     """A task's own timeline line ("+ Tiến độ: ...", "Thời gian hoàn thành: ..."), not a directive."""
     head = fold(strip_numbering(text)).split(":", 1)
     labels = default_document_vocabulary().timeline_labels
     return len(head) == 2 and head[0].strip() in labels
-
-
-def looks_like_heading(block: Block) -> bool:
-    """A heading, or a short numbered line without a final stop ("4. Các Sở, ban, ngành, địa phương")."""
-    if block.kind is BlockKind.HEADING:
-        return True
-    text = block.text.strip()
-    numbered = _NUMBERING.match(text) is not None and not text.startswith(("-", "+", "•", "*", "–"))
-    return numbered and len(text.split()) <= _HEADING_MAX_WORDS and not text.endswith((".", ";", ":"))
 
 
 def _sentence_with(text: str, start: int) -> str:

@@ -152,9 +152,14 @@ def _names_after_jurisdiction(text: str, vocabulary: DocumentVocabulary) -> list
     return found
 
 
+@lru_cache(maxsize=1)
+def _known_provinces() -> frozenset[str]:
+    return frozenset(fold(province) for province in province_names())
+
+
 def _known_province_prefix(name: list[str]) -> str:
     """The longest start of ``name`` that is a known province ("Lạng Sơn Phụ" -> "Lạng Sơn"), else all of it."""
-    known = {fold(province) for province in province_names()}
+    known = _known_provinces()
     for size in range(len(name), 0, -1):
         if fold(" ".join(name[:size])) in known:
             return " ".join(name[:size])

@@ -21,12 +21,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from extractors.directives import looks_like_heading, strip_numbering
+from extractors.layout import is_roman_heading, looks_like_heading, strip_numbering
 from extractors.metadata import default_document_vocabulary
 from extractors.model import Block, BlockKind, Document
 from normalizers.text import fold
 
-_ROMAN_HEADING = re.compile(r"^\s*[IVXL]+\.\s")
 _GROUP_NUMBER = re.compile(r"^\s*(\d+)\.?\s")
 _BULLET = re.compile(r"^\s*[-•–]\s*")
 _LABELLED = re.compile(r"^\s*\+\s*")
@@ -51,10 +50,10 @@ def find_task_section(document: Document) -> range | None:
     phrases = default_document_vocabulary().task_section_headings
     blocks = document.blocks
     for start, block in enumerate(blocks):
-        if block.is_table or not _ROMAN_HEADING.match(block.text):
+        if block.is_table or not is_roman_heading(block.text):
             continue
         if any(phrase in fold(block.text) for phrase in phrases):
-            end = next((i for i in range(start + 1, len(blocks)) if _ROMAN_HEADING.match(blocks[i].text)), len(blocks))
+            end = next((i for i in range(start + 1, len(blocks)) if is_roman_heading(blocks[i].text)), len(blocks))
             return range(start + 1, end)
     return None
 
@@ -73,9 +72,10 @@ def _append(text: str, more: str) -> str:
     return f"{text} {more}".strip()
 
 
-def read_agency_sections(document: Document, is_agency_name: Callable[[str], bool]) -> list[SectionTask]:
-    """The tasks of the agency-section form; empty when the plan has no such section."""
-    section = find_task_section(document)
+def read_agency_sections(
+    document: Document, section: range | None, is_agency_name: Callable[[str], bool]
+) -> list[SectionTask]:
+    """The tasks of the agency-section form in ``section`` (``find_task_section``); empty without one."""
     if section is None:
         return []
     tasks: list[SectionTask] = []

@@ -20,6 +20,7 @@ already captured here with their numbers, so the calendar arithmetic is the stan
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -312,12 +313,8 @@ def find_expressions(text: str, reference_year: int | None = None) -> list[TimeE
         hint = _year_hint(raw, index) or reference_year
         for expression in _expressions_of(name, match, hint, g):
             is_start = bool(g.start_before.search(low[max(0, expression.start - 20) : expression.start]))
-            found.append(_with(expression, is_start=is_start and name != "period"))
+            found.append(dataclasses.replace(expression, is_start=is_start and name != "period"))
     return found
-
-
-def _with(expression: TimeExpression, **changes: Any) -> TimeExpression:
-    return TimeExpression(**{**expression.__dict__, **changes})
 
 
 def _year_hint(raw: list[tuple[str, re.Match[str]]], index: int) -> int | None:
@@ -410,8 +407,11 @@ def parse_deadline(
     kind: DeadlineKind
     due: dt.date | None = None
     dated = [e for e in dues if e.due is not None]
-    leads_with_condition = condition is not None and _opens_text(low, condition.start(), g)
-    if leads_with_condition and condition is not None and _outside_condition_only(parts, condition.start()):
+    if (
+        condition is not None
+        and _opens_text(low, condition.start(), g)
+        and _outside_condition_only(parts, condition.start())
+    ):
         kind = "conditional"
         due = max((e.due for e in dated if e.due), default=None)
     elif len(dues) >= 2:
@@ -531,11 +531,21 @@ def _condition_text(text: str, condition: re.Match[str]) -> str | None:
     return rest.strip(" ,.:-") or None
 
 
-def normalize_deadline(
-    raw: str | None, *, plan_years: tuple[int, int] | None = None, reference_year: int | None = None
-) -> Deadline:
-    """The dataset's deadline for a timeline cell (see ``parse_deadline``)."""
-    return parse_deadline(raw, plan_years=plan_years, reference_year=reference_year)
+def plan_years(period: str | None, issued_date: str | None, vision_year: int | None) -> tuple[int, int] | None:
+    """The years a plan covers, for the "outside the plan's period" check: its period, from its issue year
+    when that is earlier, up to its vision year ("tầm nhìn đến năm 2035") when that is later."""
+    if not period:
+        return None
+    first, last = (int(year) for year in period.split("-"))
+    issued = int(issued_date[:4]) if issued_date else first
+    return min(first, issued), max(last, vision_year or last)
+
+
+def reference_year(period: str | None, issued_date: str | None) -> int | None:
+    """The year a timeline with no year at all is assumed to mean: the issue year, else the period's first."""
+    if issued_date:
+        return int(issued_date[:4])
+    return int(period[:4]) if period else None
 
 
 def describe_deadline(deadline: Deadline) -> str:
@@ -563,11 +573,10 @@ def due_phrases(text: str) -> list[tuple[int, int]]:
     cues = list(g.due_cue.finditer(low))
     if not cues:  # most body sentences: no need to look for dates
         return spans
-    expressions = find_expressions(text)
+    # the cue may end in the day word ("trước ngày"), so what it governs may start inside it
+    governed = [(e.start, e.end) for e in find_expressions(text) if not e.is_start]
+    governed += [m.span() for m in g.monthly_day.finditer(low)]
     for cue in cues:
-        # the cue may end in the day word ("trước ngày"), so what it governs may start inside it
-        governed = [(e.start, e.end) for e in expressions if not e.is_start]
-        governed += [m.span() for m in g.monthly_day.finditer(low)]
         following = [span for span in governed if cue.start() <= span[0] <= cue.end() + 1]
         if following:
             spans.append((cue.start(), min(following)[1]))

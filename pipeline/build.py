@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from extractors.appendix import AppendixRow
 from extractors.directives import DirectiveSentence
 from extractors.metadata import DocumentMetadata
 from extractors.model import Document
 from extractors.sections import SectionTask
 from normalizers.agencies import default_resolver
-from normalizers.deadlines import describe_deadline, normalize_deadline
+from normalizers.deadlines import describe_deadline, parse_deadline, plan_years, reference_year
 from normalizers.text import clean_optional, clean_text
 from pipeline.ids import plan_key, record_id
+from pipeline.overrides import subject_of
 from schemas.records import (
     AgencyRef,
     Deadline,
@@ -20,6 +23,7 @@ from schemas.records import (
     TargetRecord,
     TargetValue,
     TaskRecord,
+    TaskSource,
 )
 
 
@@ -48,39 +52,27 @@ class RecordBuilder:
         self.doc = doc
         self.review: list[ReviewItem] = []
 
-    @property
-    def plan_years(self) -> tuple[int, int] | None:
-        """The years the plan covers: its period (from its issue year) up to its vision horizon."""
-        if not self.doc.period:
-            return None
-        first, last = (int(year) for year in self.doc.period.split("-"))
-        issued = int(self.doc.issued_date[:4]) if self.doc.issued_date else first
-        return min(first, issued), max(last, self.doc.vision_year or last)
-
-    @property
-    def reference_year(self) -> int | None:
-        """The year a timeline with no year at all is assumed to mean (flagged as guessed)."""
-        if self.doc.issued_date:
-            return int(self.doc.issued_date[:4])
-        return int(self.doc.period[:4]) if self.doc.period else None
-
     def deadline(self, raw: str | None, record_id: str) -> Deadline:
         """The parsed deadline; a flagged one is queued for a person with what was understood and why."""
-        deadline = normalize_deadline(raw, plan_years=self.plan_years, reference_year=self.reference_year)
+        doc = self.doc
+        deadline = parse_deadline(
+            raw,
+            plan_years=plan_years(doc.period, doc.issued_date, doc.vision_year),
+            reference_year=reference_year(doc.period, doc.issued_date),
+        )
         if deadline.needs_review:
             self.flag(record_id, "deadline", raw or "", describe_deadline(deadline), "; ".join(deadline.reasons))
         return deadline
 
     def flag(self, record_id: str, field: str, raw: str, understood: str, reason: str, **agency: object) -> None:
         """Queue one value for a person: what was written, what the machine understood, and why it asks."""
-        subject = "deadline" if field == "deadline" else "agency"
         self.review.append(
             ReviewItem.model_validate(
                 {
                     "doc_id": self.doc.doc_id,
                     "record_id": record_id,
                     "field": field,
-                    "subject": subject,
+                    "subject": subject_of(field),
                     "raw": raw,
                     "understood": understood,
                     "reason": reason,
@@ -123,41 +115,40 @@ class RecordBuilder:
         )
 
     def task(self, row: AppendixRow) -> TaskRecord:
-        task_id = record_id(self.doc.plan_key, "task", row.group, row.stt, row.position)
-        deadline_raw = clean_optional(row.cells.get("deadline"))
-        return TaskRecord(
-            task_id=task_id,
-            doc_id=self.doc.doc_id,
-            source="appendix",
-            group=row.group,
-            group_title=clean_optional(row.group_title),
-            stt=row.stt,
-            task=clean_text(row.cells.get("task")),
-            lead=self.agencies(row.cells.get("lead"), task_id, "lead"),
-            support=self.agencies(row.cells.get("support"), task_id, "support"),
-            deadline_raw=deadline_raw,
-            deadline=self.deadline(deadline_raw, task_id),
-            output=clean_optional(row.cells.get("output")),
-            page=row.page,
-        )
+        return self._task("appendix", "task", row.position, row.page, row.group, row.group_title, row.stt, row.cells)
 
     def section_task(self, task: SectionTask) -> TaskRecord:
-        task_id = record_id(self.doc.plan_key, "section", task.group, task.stt, task.position)
-        deadline_raw = clean_optional(task.fields.get("deadline"))
+        cells = {"task": task.task, "lead": task.lead, **task.fields}
+        return self._task("section", "section", task.position, task.page, task.group, task.group_title, task.stt, cells)
+
+    def _task(
+        self,
+        source: TaskSource,
+        id_kind: str,
+        position: int,
+        page: int | None,
+        group: str | None,
+        group_title: str | None,
+        stt: str | None,
+        cells: Mapping[str, str],
+    ) -> TaskRecord:
+        """A task record from its cells by role: task, lead, support, deadline, output."""
+        task_id = record_id(self.doc.plan_key, id_kind, group, stt, position)
+        deadline_raw = clean_optional(cells.get("deadline"))
         return TaskRecord(
             task_id=task_id,
             doc_id=self.doc.doc_id,
-            source="section",
-            group=task.group,
-            group_title=clean_optional(task.group_title),
-            stt=task.stt,
-            task=clean_text(task.task),
-            lead=self.agencies(task.lead, task_id, "lead"),
-            support=self.agencies(task.fields.get("support"), task_id, "support"),
+            source=source,
+            group=group,
+            group_title=clean_optional(group_title),
+            stt=stt,
+            task=clean_text(cells.get("task")),
+            lead=self.agencies(cells.get("lead"), task_id, "lead"),
+            support=self.agencies(cells.get("support"), task_id, "support"),
             deadline_raw=deadline_raw,
             deadline=self.deadline(deadline_raw, task_id),
-            output=clean_optional(task.fields.get("output")),
-            page=task.page,
+            output=clean_optional(cells.get("output")),
+            page=page,
         )
 
     def directive_lead(self, directive: DirectiveSentence) -> str | None:
@@ -171,21 +162,12 @@ class RecordBuilder:
         return subject
 
     def directive(self, directive: DirectiveSentence) -> TaskRecord:
-        task_id = record_id(self.doc.plan_key, "directive", None, None, directive.position)
         lead = self.directive_lead(directive)
+        cells = {"task": directive.text, "deadline": directive.deadline_raw, **({"lead": lead} if lead else {})}
+        task = self._task("directive", "directive", directive.position, directive.page, None, None, None, cells)
         if lead is None:
-            self.flag(task_id, "lead", "", "", "no responsible agency found in the sentence or its heading")
-        deadline_raw = clean_text(directive.deadline_raw)
-        return TaskRecord(
-            task_id=task_id,
-            doc_id=self.doc.doc_id,
-            source="directive",
-            task=clean_text(directive.text),
-            lead=self.agencies(lead, task_id, "lead"),
-            deadline_raw=deadline_raw,
-            deadline=self.deadline(deadline_raw, task_id),
-            page=directive.page,
-        )
+            self.flag(task.task_id, "lead", "", "", "no responsible agency found in the sentence or its heading")
+        return task
 
 
 def build_plan(

@@ -66,13 +66,13 @@ def process_file(path: Path) -> PlanRecords:
     metadata = extract_metadata(document)
     appendix = extract_appendix(document)
     sections: list[SectionTask] = []
-    if not appendix["tasks"]:  # a plan with an appendix task table gets no section tasks
+    task_list = None if appendix["tasks"] else find_task_section(document)  # an appendix wins over prose
+    if task_list is not None:
         resolver = default_resolver()
         sections = read_agency_sections(
-            document, lambda text: resolver.names_only_agencies(text, jurisdiction=metadata.jurisdiction)
+            document, task_list, lambda text: resolver.names_only_agencies(text, jurisdiction=metadata.jurisdiction)
         )
-    task_list = find_task_section(document) if sections else None
-    directives = extract_directives(document, task_list)
+    directives = extract_directives(document, task_list if sections else None)
     return build_plan(document, metadata, appendix, directives, sections)
 
 

@@ -5,17 +5,13 @@ from pathlib import Path
 from extractors.appendix import extract_appendix, group_title_of, normalize_stt
 from extractors.model import Block, BlockKind, Cell, Document, Row
 from extractors.tables import find_appendix_tables
-from extractors.text_reader import parse_text_lines
+from tests.conftest import text_document
 
 TASK_HEADER = "TT\tNội dung nhiệm vụ\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời hạn hoàn thành\tSản phẩm"
 
 
-def _document(lines: list[str]) -> Document:
-    return Document(Path("mem.txt"), "text", "0" * 64, parse_text_lines(lines))
-
-
 def test_task_table_split_by_a_page_break_with_footnote_and_repeated_header():
-    document = _document(
+    document = text_document(
         [
             "PHỤ LỤC II",
             TASK_HEADER,
@@ -45,7 +41,7 @@ def test_task_table_split_by_a_page_break_with_footnote_and_repeated_header():
 
 
 def test_text_between_pieces_ends_the_table():
-    document = _document(
+    document = text_document(
         [
             TASK_HEADER,
             "1.\tViệc thứ nhất\tSở Xây dựng\t\tNăm 2027\t",
@@ -61,7 +57,7 @@ def test_text_between_pieces_ends_the_table():
 
 
 def test_targets_table_two_level_header_takes_years_from_the_second_line():
-    document = _document(
+    document = text_document(
         [
             "STT\tCHỈ TIÊU\tĐVT\tKẾT QUẢ CẦN ĐẠT\t\tCƠ QUAN THEO DÕI",
             "\t\t\tNăm 2025\tĐến năm 2028\t",
@@ -84,7 +80,7 @@ def test_targets_table_two_level_header_takes_years_from_the_second_line():
 
 
 def test_a_table_without_known_header_is_not_an_appendix():
-    document = _document(["Họ tên\tChức vụ", "Nguyễn Văn A\tGiám đốc"])
+    document = text_document(["Họ tên\tChức vụ", "Nguyễn Văn A\tGiám đốc"])
     assert find_appendix_tables(document) == []
 
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from extractors.directives import extract_directives, is_timeline_line, strip_numbering
+from extractors.directives import extract_directives, is_timeline_line
+from extractors.layout import strip_numbering
 from extractors.metadata import DocumentMetadata
-from extractors.model import Document
-from extractors.text_reader import parse_text_lines
 from pipeline.build import build_plan
+from tests.conftest import text_document
 
 BODY = [
     "V. TỔ CHỨC THỰC HIỆN",
@@ -36,12 +34,8 @@ BODY = [
 ]
 
 
-def _document(lines: list[str]) -> Document:
-    return Document(Path("mem.txt"), "text", "0" * 64, parse_text_lines(lines))
-
-
 def test_body_sentences_with_a_due_cue_are_directives():
-    directives = extract_directives(_document(BODY))
+    directives = extract_directives(text_document(BODY))
     assert [(item.deadline_raw, item.heading) for item in directives] == [
         ("chậm nhất ngày 20/8/2027", "TỔ CHỨC THỰC HIỆN"),
         ("trước ngày 15/7/2027", "Các Sở, ban, ngành, địa phương"),
@@ -56,7 +50,7 @@ def test_body_sentences_with_a_due_cue_are_directives():
 
 def test_only_the_sentence_holding_the_cue_is_kept():
     lines = ["Các xã tổ chức tuyên truyền. Ủy ban nhân dân cấp xã báo cáo trước ngày 10/10/2027. Kết thúc."]
-    (directive,) = extract_directives(_document(lines))
+    (directive,) = extract_directives(text_document(lines))
     assert directive.text == "Ủy ban nhân dân cấp xã báo cáo trước ngày 10/10/2027."
 
 
@@ -71,7 +65,7 @@ def test_timeline_lines_and_markers():
 
 def test_directive_tasks_name_who_acts_from_the_sentence_or_its_heading():
     meta = DocumentMetadata(province="Quảng Trị", jurisdiction="tỉnh", doc_number="7/KH-UBND", period="2026-2030")
-    plan = build_plan(_document(BODY), meta, {"targets": [], "tasks": []}, extract_directives(_document(BODY)))
+    plan = build_plan(text_document(BODY), meta, {"targets": [], "tasks": []}, extract_directives(text_document(BODY)))
     tasks = plan.tasks
     assert {task.source for task in tasks} == {"directive"}
     leads = [[ref.name for ref in task.lead] for task in tasks]

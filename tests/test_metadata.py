@@ -1,12 +1,9 @@
-from pathlib import Path
-
 from extractors.metadata import extract_metadata, parse_doc_number, parse_place_date
-from extractors.model import Document
-from extractors.text_reader import parse_text_lines
+from tests.conftest import text_document
 
 
 def _meta(lines: list[str]):
-    return extract_metadata(Document(Path("m.txt"), "text", "0" * 64, parse_text_lines(lines)))
+    return extract_metadata(text_document(lines))
 
 
 def test_quyet_dinh_carrying_a_plan():

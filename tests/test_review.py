@@ -17,15 +17,15 @@ from schemas.records import AgencyRef, DocumentRecord, PlanRecords, ReviewItem, 
 
 CONDITIONAL = "Sau khi Bộ Xây dựng có hướng dẫn"
 UNKNOWN_AGENCY = "Ban Quản lý Dự án Cầu Vồng"
-PLAN = f"""UBND TỈNH HƯNG YÊN
+PLAN = f"""UBND TỈNH HÀ TĨNH
 
 Số: 15/KH-UBND
 
-Hưng Yên, ngày 10 tháng 3 năm 2026
+Hà Tĩnh, ngày 10 tháng 3 năm 2026
 
 ## KẾ HOẠCH
 
-### Triển khai chuyển đổi số giai đoạn 2026 - 2030 trên địa bàn tỉnh Hưng Yên
+### Triển khai chuyển đổi số giai đoạn 2026 - 2030 trên địa bàn tỉnh Hà Tĩnh
 
 Thực hiện Quyết định số 1/QĐ-TTg ngày 02/01/2026 của Thủ tướng Chính phủ, UBND tỉnh ban hành Kế hoạch như sau:
 
@@ -101,7 +101,7 @@ def test_round_trip_through_excel(workspace, capsys):
     rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(min_row=2)]
     assert len(rows) == 2
     deadline_row = next(row for row in rows if row["field"] == "deadline")
-    assert deadline_row["document"] == "plan.txt" and deadline_row["province"] == "Hưng Yên"
+    assert deadline_row["document"] == "plan.txt" and deadline_row["province"] == "Hà Tĩnh"
     assert (deadline_row["record_type"], deadline_row["source"], deadline_row["stt"]) == ("task", "appendix", "1")
     assert deadline_row["text"] == "Xây dựng kho dữ liệu dùng chung" and deadline_row["decision"] is None
     lists = {v.formula1 for v in sheet.data_validations.dataValidation}
@@ -255,7 +255,7 @@ def _directive_plan() -> PlanRecords:
         plan_key="k",
         source_path="plan.txt",
         source_format="text",
-        province="Hưng Yên",
+        province="Hà Tĩnh",
         jurisdiction="tỉnh",
     )
     task = TaskRecord(

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from extractors.directives import extract_directives
 from extractors.metadata import DocumentMetadata
-from extractors.model import Document
 from extractors.sections import find_task_section, read_agency_sections
-from extractors.text_reader import parse_text_lines
 from normalizers.agencies import default_resolver
 from pipeline.build import build_plan
+from tests.conftest import text_document
 
 PLAN = [
     "III. NHIỆM VỤ CHUNG",
@@ -57,26 +54,23 @@ PLAN = [
 ]
 
 
-def _document(lines: list[str]) -> Document:
-    return Document(Path("mem.txt"), "text", "0" * 64, parse_text_lines(lines))
-
-
 def _is_agency(text: str) -> bool:
     return default_resolver().names_only_agencies(text, jurisdiction="tỉnh")
 
 
 def test_the_section_is_found_by_its_meaning_and_ends_at_the_next_roman_heading():
-    document = _document(PLAN)
+    document = text_document(PLAN)
     section = find_task_section(document)
     assert section is not None
     texts = [document.blocks[i].text for i in section]
     assert texts[0] == "1. Sở Tư pháp"
     assert "V. TỔ CHỨC THỰC HIỆN" not in texts
-    assert find_task_section(_document(["III. NHIỆM VỤ CHUNG", "- Một nhiệm vụ."])) is None
+    assert find_task_section(text_document(["III. NHIỆM VỤ CHUNG", "- Một nhiệm vụ."])) is None
 
 
 def test_agency_sections_give_one_task_per_bullet_with_labelled_lines():
-    tasks = read_agency_sections(_document(PLAN), _is_agency)
+    document = text_document(PLAN)
+    tasks = read_agency_sections(document, find_task_section(document), _is_agency)
     assert [(t.group, t.group_title, t.stt, t.lead) for t in tasks] == [
         ("1", "Sở Tư pháp", "1", "Sở Tư pháp"),
         ("1", "Sở Tư pháp", "2", "Sở Tư pháp"),
@@ -101,8 +95,8 @@ def test_agency_sections_give_one_task_per_bullet_with_labelled_lines():
 
 
 def test_section_tasks_become_records_and_their_dates_are_not_directives():
-    document = _document(PLAN)
-    sections = read_agency_sections(document, _is_agency)
+    document = text_document(PLAN)
+    sections = read_agency_sections(document, find_task_section(document), _is_agency)
     directives = extract_directives(document, find_task_section(document))
     meta = DocumentMetadata(province="Bắc Ninh", jurisdiction="tỉnh", doc_number="9/KH-UBND", period="2026-2030")
     plan = build_plan(document, meta, {"targets": [], "tasks": []}, directives, sections)
@@ -128,4 +122,5 @@ def test_a_section_of_non_agency_headings_gives_no_tasks():
         "- Mục tiêu: 100% người dân có tài khoản định danh.",
         "III. TỔ CHỨC THỰC HIỆN",
     ]
-    assert read_agency_sections(_document(lines), _is_agency) == []
+    document = text_document(lines)
+    assert read_agency_sections(document, find_task_section(document), _is_agency) == []
