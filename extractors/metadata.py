@@ -44,6 +44,8 @@ class DocumentVocabulary:
     timeline_labels: frozenset[str] = frozenset()
     task_section_headings: tuple[str, ...] = ()
     task_labels: dict[str, str] = field(default_factory=dict)  # folded label -> task field
+    task_unit_words: tuple[str, ...] = ()
+    unit_count_notes: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, data: dict[str, Any]) -> DocumentVocabulary:
@@ -54,6 +56,8 @@ class DocumentVocabulary:
             timeline_labels=frozenset(fold(label) for label in data.get("timeline_labels", [])),
             task_section_headings=tuple(fold(phrase) for phrase in data.get("task_section_headings", [])),
             task_labels={fold(label): role for role, labels in data.get("task_labels", {}).items() for label in labels},
+            task_unit_words=tuple(data.get("task_unit_words", [])),
+            unit_count_notes=tuple(data.get("unit_count_notes", [])),
         )
 
 

@@ -43,6 +43,10 @@ class SectionTask:
     lead: str  # the agency text that leads it (the heading, or the bullet's own prefix)
     fields: dict[str, str] = field(default_factory=dict)  # "support" | "output" | "deadline" -> text
     page: int | None = None
+    # The model form says who leads and supports in sentences instead ("+ Sở Y tế chủ trì, phối hợp ...");
+    # None for the agency-section form, a (possibly empty) list of the sentences for the model form.
+    assignment: list[str] | None = None
+    details: dict[str, str] = field(default_factory=dict)  # other labelled parts, printed label -> text
 
 
 def find_task_section(document: Document) -> range | None:

@@ -112,6 +112,19 @@ class AgencyResolver:
         resolved = self.resolve_cell(text, jurisdiction=jurisdiction)
         return bool(resolved) and all(item.ref.resolved for item in resolved)
 
+    def name_spans(self, text: str) -> list[tuple[int, int, bool]]:
+        """(start, end, collective) of every registry name in free text, in order (character offsets)."""
+        tokens = tokenize(text)
+        return [
+            (tokens[start].start, tokens[end - 1].end, alias.agency.collective)
+            for start, (end, alias) in sorted(self._matches(tokens).items())
+        ]
+
+    def starts_like_name(self, text: str) -> bool:
+        """True when ``text`` begins like an agency name: a registry name or one of the registry's head words."""
+        tokens = tokenize(text)
+        return bool(tokens) and self._starts_agency(tokens, 0, self._matches(tokens))
+
     def leading_mention(self, text: str) -> str | None:
         """The agency names a sentence opens with, as written, or None.
 

@@ -9,11 +9,12 @@ from extractors.directives import DirectiveSentence
 from extractors.metadata import DocumentMetadata
 from extractors.model import Document
 from extractors.sections import SectionTask
-from normalizers.agencies import default_resolver
+from normalizers.agencies import ResolvedAgency, default_resolver
+from normalizers.assignments import default_assignment_reader
 from normalizers.deadlines import describe_deadline, parse_deadline, plan_years, reference_year
 from normalizers.text import clean_optional, clean_text
 from pipeline.ids import plan_key, record_id
-from pipeline.overrides import subject_of
+from pipeline.overrides import DOCUMENT_FIELD, subject_of
 from schemas.records import (
     AgencyRef,
     Deadline,
@@ -25,6 +26,8 @@ from schemas.records import (
     TaskRecord,
     TaskSource,
 )
+
+NO_TASK_LIST = "no task list found: no appendix task table and no body section that assigns tasks"
 
 
 def document_record(document: Document, meta: DocumentMetadata) -> DocumentRecord:
@@ -84,6 +87,10 @@ class RecordBuilder:
     def agencies(self, cell: str | None, record_id: str, field: str) -> list[AgencyRef]:
         """The refs of one agency cell, resolved in the plan's own jurisdiction."""
         resolved = default_resolver().resolve_cell(cell, jurisdiction=self.doc.jurisdiction, province=self.doc.province)
+        return self.queued(resolved, record_id, field)
+
+    def queued(self, resolved: list[ResolvedAgency], record_id: str, field: str) -> list[AgencyRef]:
+        """The refs of resolved agencies; the ones a person should check are queued."""
         for item in resolved:
             if item.review_reason is not None:
                 score = None if item.score is None else round(item.score, 1)
@@ -119,7 +126,23 @@ class RecordBuilder:
 
     def section_task(self, task: SectionTask) -> TaskRecord:
         cells = {"task": task.task, "lead": task.lead, **task.fields}
-        return self._task("section", "section", task.position, task.page, task.group, task.group_title, task.stt, cells)
+        record = self._task(
+            "section", "section", task.position, task.page, task.group, task.group_title, task.stt, cells
+        )
+        record = record.model_copy(update={"details": dict(task.details)})
+        if task.assignment is None:
+            return record
+        # The model form: who leads and supports is said in the assignment sentences.
+        assignment = default_assignment_reader().read(
+            task.assignment, jurisdiction=self.doc.jurisdiction, province=self.doc.province
+        )
+        lead = self.queued(assignment.lead, record.task_id, "lead")
+        support = self.queued(assignment.support, record.task_id, "support")
+        named = {ref.name for ref in lead + support}
+        support += [ref for ref in record.support if ref.name not in named]  # a "Đơn vị phối hợp:" part, if any
+        if not lead:
+            self.flag(record.task_id, "lead", "", "", "no lead agency named in the task's assignment")
+        return record.model_copy(update={"lead": lead, "support": support})
 
     def _task(
         self,
@@ -184,4 +207,6 @@ def build_plan(
     tasks = [builder.task(row) for row in appendix["tasks"]]
     tasks += [builder.section_task(task) for task in sections or []]
     tasks += [builder.directive(directive) for directive in directives]
+    if not appendix["tasks"] and not sections:
+        builder.flag(doc.plan_key, DOCUMENT_FIELD, "", "no tasks", NO_TASK_LIST)
     return PlanRecords(document=doc, targets=targets, tasks=tasks, review=builder.review)

@@ -38,6 +38,7 @@ def summary_table(result: RunResult) -> str:
         f"{len(result.failures)} failure(s)"
     )
     lines.extend(f"FAILED {failure.path}: {failure.reason}" for failure in result.failures)
+    lines.extend(f"WARNING {warning.path}: {warning.reason}" for warning in result.warnings)
     lines.append(
         f"{result.overrides_applied} override(s) applied, {len(result.stale_overrides)} stale (kept in the file)"
     )

@@ -39,6 +39,7 @@ OVERRIDES_VERSION = 1
 DEFAULT_OVERRIDES_PATH = Path("state/overrides.json")
 AGENCY_FIELDS = ("lead", "support", "tracking_agencies")
 DEADLINE_FIELD = "deadline"
+DOCUMENT_FIELD = "tasks"  # a document-level review row: the document has no task list
 Decision = Literal["accept", "correct"]
 OverrideKey = tuple[str, str, str]
 R = TypeVar("R", TaskRecord, TargetRecord)
@@ -62,6 +63,8 @@ def is_iso_date(value: str) -> bool:
 
 def subject_of(field: str) -> ReviewSubject:
     """What kind of value a record field holds."""
+    if field == DOCUMENT_FIELD:
+        return "document"
     return "deadline" if field == DEADLINE_FIELD else "agency"
 
 
@@ -261,9 +264,16 @@ def apply_overrides(
     for p, plan in enumerate(plans):
         located.update((t.task_id, (p, i, True)) for i, t in enumerate(plan.tasks))
         located.update((t.target_id, (p, i, False)) for i, t in enumerate(plan.targets))
+    documents = {plan.document.plan_key for plan in plans}
     answered: set[OverrideKey] = set()
     stale: list[StaleOverride] = []
     for o in sorted(overrides, key=lambda item: item.key):
+        if o.field == DOCUMENT_FIELD:  # "yes, this document has no task list": only acknowledged
+            if o.record_id in documents and o.decision == "accept":
+                answered.add((o.record_id, o.field, clean_text(o.raw)))
+            else:
+                stale.append(StaleOverride(o, "no document with this plan key in this run, or not an accept"))
+            continue
         if o.record_id not in located:
             stale.append(StaleOverride(o, "no record with this id in this run"))
             continue

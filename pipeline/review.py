@@ -22,7 +22,16 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
 from normalizers.text import clean_text
-from pipeline.overrides import AGENCY_FIELDS, DEADLINE_FIELD, Override, add_overrides, is_iso_date, now_utc, subject_of
+from pipeline.overrides import (
+    AGENCY_FIELDS,
+    DEADLINE_FIELD,
+    DOCUMENT_FIELD,
+    Override,
+    add_overrides,
+    is_iso_date,
+    now_utc,
+    subject_of,
+)
 from pipeline.publish import atomic_write, atomic_write_text
 from schemas.records import DeadlineKind, PlanRecords, TargetRecord, TaskRecord
 
@@ -227,9 +236,11 @@ def _check(cells: dict[str, str]) -> Override | str | None:
         decision = "correct"
     if decision not in DECISIONS:
         return f"decision {cells['decision']!r} is not one of: accept, correct"
-    if not cells["record_id"] or cells["field"] not in (DEADLINE_FIELD, *AGENCY_FIELDS):
+    if not cells["record_id"] or cells["field"] not in (DEADLINE_FIELD, DOCUMENT_FIELD, *AGENCY_FIELDS):
         return "the record_id/field columns were changed; they must stay as exported"
     subject = subject_of(cells["field"])
+    if subject == "document" and (decision != "accept" or corrections):
+        return "a document without a task list can only be accepted (acknowledged); fix the document to add tasks"
     wrong = ("correct_name",) if subject == "deadline" else ("correct_kind", "correct_due")
     misplaced = [c for c in wrong if cells[c]]
     if misplaced:

@@ -11,7 +11,7 @@ from extractors.directives import extract_directives
 from extractors.errors import VnplanError
 from extractors.metadata import extract_metadata
 from extractors.readers import read_document, supported_suffixes
-from extractors.sections import SectionTask, find_task_section, read_agency_sections
+from extractors.task_list import locate_task_list, read_section_tasks
 from normalizers.agencies import default_resolver
 from pipeline.build import build_plan
 from pipeline.overrides import StaleOverride, apply_overrides, load_overrides
@@ -37,6 +37,16 @@ class RunResult:
     sources: list[str] = field(default_factory=list)
     overrides_applied: int = 0
     stale_overrides: list[StaleOverride] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[Failure]:
+        """Documents that were read but need a person: the ones in which no task list was found."""
+        return [
+            Failure(plan.document.source_path, item.reason)
+            for plan in self.plans
+            for item in plan.review
+            if item.subject == "document"
+        ]
 
 
 def discover(paths: list[Path]) -> tuple[list[Path], list[Failure]]:
@@ -65,14 +75,12 @@ def process_file(path: Path) -> PlanRecords:
     document = read_document(path)
     metadata = extract_metadata(document)
     appendix = extract_appendix(document)
-    sections: list[SectionTask] = []
-    task_list = None if appendix["tasks"] else find_task_section(document)  # an appendix wins over prose
-    if task_list is not None:
-        resolver = default_resolver()
-        sections = read_agency_sections(
-            document, task_list, lambda text: resolver.names_only_agencies(text, jurisdiction=metadata.jurisdiction)
-        )
-    directives = extract_directives(document, task_list if sections else None)
+    task_list = locate_task_list(document, has_appendix_tasks=bool(appendix["tasks"]))
+    resolver = default_resolver()
+    sections = read_section_tasks(
+        document, task_list, lambda text: resolver.names_only_agencies(text, jurisdiction=metadata.jurisdiction)
+    )
+    directives = extract_directives(document, task_list.section if sections else None)
     return build_plan(document, metadata, appendix, directives, sections)
 
 
@@ -123,6 +131,7 @@ def run(paths: list[Path], out: Path, overrides: Path | None = None) -> RunResul
             for p in result.plans
         ],
         "failures": [{"path": f.path, "reason": f.reason} for f in result.failures],
+        "warnings": [{"path": w.path, "reason": w.reason} for w in result.warnings],
         "overrides_file": str(overrides) if overrides is not None else None,
         "overrides_applied": result.overrides_applied,
         "stale_overrides": [stale.as_dict() for stale in result.stale_overrides],

@@ -23,6 +23,9 @@ def arrow_type(annotation: Any) -> pa.DataType:
         return arrow_type(type(get_args(annotation)[0]))
     if origin is list:
         return pa.list_(arrow_type(get_args(annotation)[0]))
+    if origin is dict:
+        key, value = get_args(annotation)
+        return pa.map_(arrow_type(key), arrow_type(value))
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return pa.struct(arrow_fields(annotation))
     if annotation in _SCALARS:

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 
 SourceFormat = Literal["text", "docx", "pdf"]
 DeadlineKind = Literal[
@@ -28,7 +28,7 @@ DeadlineKind = Literal[
 ]
 TaskSource = Literal["appendix", "section", "directive"]
 Cadence = Literal["daily", "weekly", "monthly", "quarterly", "half-yearly", "yearly"]
-ReviewSubject = Literal["agency", "deadline"]
+ReviewSubject = Literal["agency", "deadline", "document"]
 
 
 class _Record(BaseModel):
@@ -139,16 +139,26 @@ class TaskRecord(_Record):
     deadline_raw: str | None = None
     deadline: Deadline = Field(default_factory=Deadline)
     output: str | None = None
+    details: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            'The task\'s other labelled parts as printed, label -> text ("Lực lượng triển khai", "Mục tiêu", ...); '
+            'the key "text" holds text under the task\'s heading that has no label.'
+        ),
+    )
     page: int | None = None
     reviewed: bool = Field(default=False, description="A person's decision from the overrides file was applied.")
 
 
 class ReviewItem(_Record):
-    """One value a person should check: an agency piece or a deadline the machine could not pin down."""
+    """One value a person should check: an agency piece or a deadline the machine could not pin down,
+    or (subject "document") a document in which no task list was found at all."""
 
     doc_id: str
-    record_id: str = Field(description="target_id or task_id of the record holding the value.")
-    field: str = Field(description="The record field: tracking_agencies, lead, support, deadline.")
+    record_id: str = Field(
+        description="target_id or task_id of the record holding the value; the plan_key for a document row."
+    )
+    field: str = Field(description="The record field: tracking_agencies, lead, support, deadline; document: tasks.")
     subject: ReviewSubject = Field(default="agency", description="What kind of value it is.")
     raw: str = Field(description="The text as written.")
     understood: str = Field(description="What the machine made of it: the agency name, or the deadline's kind/due.")

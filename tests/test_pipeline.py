@@ -161,8 +161,15 @@ def test_appendix_rows_and_text_fields_match_gold(tmp_path, fmt):
             assert accuracy is not None and accuracy >= floor, (table, name, tables.fields[name])
         flags = tables.review_flags  # needs_review precision and recall >= 0.95 (none flagged: none predicted)
         assert flags.matched >= 0.95 * flags.gold and flags.matched >= 0.95 * flags.pred, (table, flags)
-    sections = report.overall.tables["tasks/section"]  # agency-section form read; the model form not yet
-    assert sections.rows.pred == sections.rows.matched > 0
+    # Prose task lists (both forms): every task found, no extras; lead/support P/R >= 0.95; due >= 0.95.
+    sections = report.overall.tables["tasks/section"]
+    assert sections.rows.gold == sections.rows.pred == sections.rows.matched > 0
+    for agency_field in ("lead", "support"):
+        counts = sections.refs[agency_field]
+        assert counts.precision is not None and counts.precision >= 0.95, (agency_field, counts)
+        assert counts.recall is not None and counts.recall >= 0.95, (agency_field, counts)
+    due = sections.fields["deadline.due"].accuracy
+    assert due is not None and due >= 0.95
     assert all(tally.equal == tally.compared for tally in sections.fields.values())
     for document in report.documents:
         assert all(tally.equal == tally.compared for tally in document.metadata.values())
