@@ -93,10 +93,12 @@ class Override(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        if self.field not in (DEADLINE_FIELD, *AGENCY_FIELDS):
+        if self.field not in (DEADLINE_FIELD, DOCUMENT_FIELD, *AGENCY_FIELDS):
             raise ValueError(f"unknown field {self.field!r}")
         if self.subject != subject_of(self.field):
             raise ValueError(f"subject {self.subject!r} does not fit field {self.field!r}")
+        if self.subject == "document" and self.decision != "accept":
+            raise ValueError("a document without a task list can only be accepted")
         if self.due is not None and not is_iso_date(self.due):
             raise ValueError(f"due {self.due!r} is not a date YYYY-MM-DD")
         if self.decision == "correct" and self.subject == "deadline" and self.kind is None:

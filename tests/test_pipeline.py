@@ -14,7 +14,7 @@ from pipeline.cli import main
 from pipeline.evaluate import evaluate
 from pipeline.run import process_file, run
 from schemas.generate import schema_documents
-from schemas.records import PlanRecords
+from schemas.records import PlanRecords, TaskRecord
 from tests.conftest import GOLD, SAMPLES, sample_stems
 
 FORMATS = ("txt", "docx", "pdf")
@@ -61,6 +61,10 @@ def test_all_formats_together_give_one_plan_each_from_docx(tmp_path):
         assert sorted(Path(p).suffix for p in plan.document.alternate_sources) == [".pdf", ".txt"]
 
 
+def _plan_tasks(path: Path) -> list[TaskRecord]:
+    return PlanRecords.model_validate_json(path.read_text(encoding="utf-8")).tasks
+
+
 def test_outputs_parquet_json_and_manifest(tmp_path):
     out = tmp_path / "out"
     assert main(["run", str(SAMPLES), "--out", str(out), "--overrides", str(tmp_path / "none.json")]) == 0
@@ -76,6 +80,8 @@ def test_outputs_parquet_json_and_manifest(tmp_path):
         total_tasks += len(plan.tasks)
     assert (len(targets), len(tasks)) == (total_targets, total_tasks)
     assert all(isinstance(value["year"], int) for target in targets for value in target["values"])
+    json_details = {t.task_id: t.details for p in (out / "json").glob("*.json") for t in _plan_tasks(p) if t.details}
+    assert json_details and {t["task_id"]: dict(t["details"]) for t in tasks if t["details"]} == json_details
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["failures"] == [] and len(manifest["sources"]) == 3 * len(sample_stems())
     assert not list(out.rglob("*.tmp"))
