@@ -13,13 +13,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from extractors.layout import is_all_caps
 from extractors.model import Block, Document
+from normalizers.data_files import load_rules
 from normalizers.registry import province_names
 from normalizers.text import fold
 
@@ -63,8 +61,7 @@ class DocumentVocabulary:
 
 @lru_cache(maxsize=1)
 def default_document_vocabulary() -> DocumentVocabulary:
-    text = resources.files("extractors").joinpath("data/document_vocabulary.yaml").read_text(encoding="utf-8")
-    return DocumentVocabulary.load(yaml.safe_load(text))
+    return DocumentVocabulary.load(load_rules("extractors", "document_vocabulary.yaml"))
 
 
 @dataclass

@@ -14,12 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
 from extractors.model import BlockKind, Cell, Document, Row
+from normalizers.data_files import load_rules
 from normalizers.text import fold
 
 YEAR_ROLE = "year"
@@ -68,8 +66,7 @@ class ColumnVocabulary:
 
 @lru_cache(maxsize=1)
 def default_vocabulary() -> ColumnVocabulary:
-    text = resources.files("extractors").joinpath("data/appendix_columns.yaml").read_text(encoding="utf-8")
-    return ColumnVocabulary.load(yaml.safe_load(text))
+    return ColumnVocabulary.load(load_rules("extractors", "appendix_columns.yaml"))
 
 
 @dataclass

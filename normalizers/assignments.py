@@ -28,13 +28,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
 from underthesea import pos_tag
 
 from normalizers.agencies import AgencyResolver, ResolvedAgency, default_resolver
+from normalizers.data_files import load_rules
 from normalizers.text import clean_text
 from normalizers.vietnamese import Token, tokenize, word_key
 
@@ -68,8 +67,7 @@ class AssignmentVocabulary:
 
 @lru_cache(maxsize=1)
 def default_assignment_vocabulary() -> AssignmentVocabulary:
-    text = resources.files("normalizers").joinpath("data/assignment_vocabulary.yaml").read_text(encoding="utf-8")
-    return AssignmentVocabulary.load(yaml.safe_load(text))
+    return AssignmentVocabulary.load(load_rules("normalizers", "assignment_vocabulary.yaml"))
 
 
 @dataclass

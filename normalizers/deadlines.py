@@ -26,11 +26,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Literal
 
-import yaml
-
+from normalizers.data_files import load_rules
 from normalizers.text import clean_text
 from normalizers.vietnamese import official_tone_marks
 from schemas.records import Cadence, Deadline, DeadlineKind, Milestone, Recurrence
@@ -184,8 +182,7 @@ def _compile(v: DeadlineVocabulary) -> _Grammar:
 
 @lru_cache(maxsize=1)
 def default_grammar() -> _Grammar:
-    text = resources.files("normalizers").joinpath("data/deadline_vocabulary.yaml").read_text(encoding="utf-8")
-    return _compile(DeadlineVocabulary.load(yaml.safe_load(text)))
+    return _compile(DeadlineVocabulary.load(load_rules("normalizers", "deadline_vocabulary.yaml")))
 
 
 # --------------------------------------------------------------------------- calendar expressions

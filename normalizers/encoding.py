@@ -13,10 +13,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from itertools import islice
 
-import yaml
+from normalizers.data_files import load_rules
 
 # Marks of legacy text that ordinary Unicode Vietnamese never contains (à á â ã è é ê ì í ò ó ô õ
 # ù ú ý are Vietnamese letters and do not count; neither do « » · × ÷ § and the soft hyphen, which
@@ -123,8 +122,7 @@ def _score(text: str, unexplained: int, foreign: re.Pattern[str]) -> Score:
 @lru_cache(maxsize=1)
 def _tables() -> _Tables:
     """The YAML tables reversed (legacy glyphs -> letter), read once."""
-    text = resources.files("normalizers").joinpath("data", "legacy_encodings.yaml").read_text(encoding="utf-8")
-    data: dict[str, dict[str, str]] = yaml.safe_load(text)
+    data: dict[str, dict[str, str]] = load_rules("normalizers", "legacy_encodings.yaml")
     readings = tuple(_reading(name, table) for name, table in data.items())
     letters = "".join(sorted({letter for table in data.values() for letter in table}))
     foreign = re.compile(f"[^\\x00-\\x7f{re.escape(letters)}{_COMMON_PUNCTUATION}]")

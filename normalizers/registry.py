@@ -13,11 +13,9 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from normalizers.data_files import load_rules
 from normalizers.vietnamese import tokenize, word_key
 
 JURISDICTION_WORDS = ("tỉnh", "thành phố")
@@ -192,8 +190,7 @@ def build_registry(data: Mapping[str, Any], provinces: list[str]) -> Registry:
 
 
 def _load_yaml(name: str) -> Any:
-    text = resources.files("normalizers").joinpath("data", name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_rules("normalizers", name)
 
 
 @lru_cache(maxsize=1)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from pipeline.cli import main
-from pipeline.review import export_review, import_review
+from pipeline.review import ImportResult, export_review, import_review
 from pipeline.run import run
 from tests.test_review import _fill_xlsx
 
@@ -77,26 +77,26 @@ def test_the_run_warns_and_queues_a_document_row(tmp_path, capsys):
     assert all(item["subject"] != "document" for item in other["review"])
 
 
-def test_an_accepted_document_row_leaves_the_queue_on_the_next_run(tmp_path):
+def _review(tmp_path: Path, decision: dict[str, object]) -> tuple[Path, Path, ImportResult]:
+    """Run, export the review sheet, decide the document row with ``decision``, import it."""
     inbox, out, overrides = _inbox(tmp_path), tmp_path / "out", tmp_path / "state" / "overrides.json"
     run([inbox], out, overrides=overrides)
     sheet = tmp_path / "review.xlsx"
     export_review(out, sheet)
-    _fill_xlsx(sheet, {"tasks": {"decision": "accept", "note": "a communication plan: no tasks"}})
-    result = import_review(sheet, overrides)
+    _fill_xlsx(sheet, {"tasks": decision})
+    return inbox, overrides, import_review(sheet, overrides)
+
+
+def test_an_accepted_document_row_leaves_the_queue_on_the_next_run(tmp_path):
+    inbox, overrides, result = _review(tmp_path, {"decision": "accept", "note": "a communication plan: no tasks"})
     assert result.stored == 1 and not result.errors
-    rerun = run([inbox], out, overrides=overrides)
+    rerun = run([inbox], tmp_path / "out", overrides=overrides)
     assert rerun.warnings == [] and rerun.stale_overrides == []
     assert rerun.overrides_applied == 1
 
 
 def test_a_document_row_cannot_be_corrected(tmp_path):
-    inbox, out, overrides = _inbox(tmp_path), tmp_path / "out", tmp_path / "state" / "overrides.json"
-    run([inbox], out, overrides=overrides)
-    sheet = tmp_path / "review.xlsx"
-    export_review(out, sheet)
-    _fill_xlsx(sheet, {"tasks": {"decision": "correct", "correct_name": "Sở Nội vụ"}})
-    result = import_review(sheet, overrides)
+    _, _, result = _review(tmp_path, {"decision": "correct", "correct_name": "Sở Nội vụ"})
     assert result.stored == 0
     (error,) = result.errors
     assert "can only be accepted" in str(error)
