@@ -147,8 +147,8 @@ class AssignmentReader:
     def _read_clause(self, clause: str, lead: list[str], support: list[str]) -> None:
         tokens = tokenize(clause)
         words = _pos_words(clause)
-        groups = self._groups(clause, tokens, words)
         roles = self._roles(tokens)
+        groups = self._groups(clause, tokens, words, has_role=bool(roles))
         subject = groups[0] if groups and groups[0].start == 0 else self._unknown_subject(clause, tokens, roles)
         if subject is not None:
             role = next((kind for at, kind in roles if at >= subject.end), None)
@@ -173,11 +173,10 @@ class AssignmentReader:
             i += 1
         return found
 
-    def _groups(self, clause: str, tokens: list[Token], words: list[_Word]) -> list[_Group]:
+    def _groups(self, clause: str, tokens: list[Token], words: list[_Word], *, has_role: bool) -> list[_Group]:
         """The agency lists of the clause: registry names that really are names, joined by separators."""
         groups: list[_Group] = []
         previous_end: int | None = None
-        has_role = bool(self._roles(tokens))
         for start, end, collective in self.resolver.name_spans(clause):
             end = self._with_qualifiers(clause, tokens, end)
             between = clause[previous_end:start].split() if previous_end is not None else None
