@@ -151,23 +151,24 @@ class AssignmentReader:
         groups = self._groups(clause, tokens, words, has_role=bool(roles))
         subject = groups[0] if groups and groups[0].start == 0 else self._unknown_subject(clause, tokens, roles)
         if subject is not None:
-            role = next((kind for at, kind in roles if at >= subject.end), None)
+            role = next((kind for at, _, kind in roles if at >= subject.end), None)
             (support if role == "support" else lead).append(clause[subject.start : subject.end])
         for group in groups:
             if group is subject or not self._acting(clause, group, words):
                 continue
             support.append(clause[group.start : group.end])
+        support.extend(self._unknown_partners(clause, words, roles, groups))
 
-    def _roles(self, tokens: list[Token]) -> list[tuple[int, str]]:
-        """(character offset, "lead" | "support") of every role word of the clause, in order."""
+    def _roles(self, tokens: list[Token]) -> list[tuple[int, int, str]]:
+        """(start, end, "lead" | "support") of every role word of the clause, in order (character offsets)."""
         keys = [token.key for token in tokens]
-        found: list[tuple[int, str]] = []
+        found: list[tuple[int, int, str]] = []
         i = 0
         while i < len(tokens):
             for kind, phrases in (("lead", self.vocabulary.lead_roles), ("support", self.vocabulary.support_roles)):
                 phrase = next((p for p in phrases if tuple(keys[i : i + len(p)]) == p), None)
                 if phrase is not None:
-                    found.append((tokens[i].start, kind))
+                    found.append((tokens[i].start, tokens[i + len(phrase) - 1].end, kind))
                     i += len(phrase) - 1
                     break
             i += 1
@@ -250,7 +251,7 @@ class AssignmentReader:
         roles = (*self.vocabulary.lead_roles, *self.vocabulary.support_roles)
         return any(tuple(keys[-len(role) :]) == role for role in roles)
 
-    def _unknown_subject(self, clause: str, tokens: list[Token], roles: list[tuple[int, str]]) -> _Group | None:
+    def _unknown_subject(self, clause: str, tokens: list[Token], roles: list[tuple[int, int, str]]) -> _Group | None:
         """A subject the registry does not know: the words before the first role word, if they start like a name."""
         if not roles or not tokens:
             return None
@@ -259,6 +260,36 @@ class AssignmentReader:
         if not before or len(before) > _SUBJECT_MAX_TOKENS or not self.resolver.starts_like_name(clause[:role_start]):
             return None
         return _Group(0, before[-1].end if before[-1].text not in {",", "."} else before[-2].end)
+
+    def _unknown_partners(
+        self, clause: str, words: list[_Word], roles: list[tuple[int, int, str]], groups: list[_Group]
+    ) -> list[str]:
+        """Names the registry does not know right after a support role ("phối hợp với Trung tâm Khuyến nông tỉnh").
+
+        The name runs over the nouns that follow (underthesea tags N*) and stops at the first other word,
+        so it may come out short; it is unresolved either way and goes to the review queue.
+        """
+        found: list[str] = []
+        starts = {group.start for group in groups}
+        for _, role_end, kind in roles:
+            if kind != "support":
+                continue  # "chủ trì Hội nghị ...": what a lead role governs is an activity
+            following = [word for word in words if word.start >= role_end]
+            if following and following[0].key[-1:][0] in self.vocabulary.partner_words:
+                following = following[1:]
+            if not following or following[0].start in starts:
+                continue
+            rest = clause[following[0].start :]
+            if not rest[:1].isupper() or not self.resolver.starts_like_name(rest):
+                continue
+            nouns: list[_Word] = []
+            for word in following:
+                if not word.tag.startswith("N"):
+                    break
+                nouns.append(word)
+            if nouns:
+                found.append(clause[nouns[0].start : nouns[-1].end])
+        return found
 
     # ------------------------------------------------------------------ resolution
 

@@ -96,3 +96,16 @@ def test_a_province_name_after_an_agency_stays_in_its_raw_text():
     assignment = default_assignment_reader().read(["Công an tỉnh Quảng Trị chủ trì triển khai."], jurisdiction="tỉnh")
     (lead,) = assignment.lead
     assert (lead.ref.raw, lead.ref.name) == ("Công an tỉnh Quảng Trị", "Công an tỉnh")
+
+
+def test_a_partner_the_registry_does_not_know_is_kept_for_review():
+    assignment = default_assignment_reader().read(
+        ["Sở Nội vụ chủ trì, phối hợp với Trung tâm Khuyến nông tỉnh xây dựng kế hoạch."], jurisdiction="tỉnh"
+    )
+    (partner,) = assignment.support
+    assert partner.ref.raw == "Trung tâm Khuyến nông tỉnh"
+    assert not partner.ref.resolved and partner.review_reason is not None
+
+
+def test_what_a_lead_role_governs_is_an_activity_not_an_agency():
+    assert _read("Sở Y tế chủ trì Hội nghị sơ kết; phối hợp tổ chức Hội thảo.") == (["Sở Y tế"], [])
