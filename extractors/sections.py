@@ -62,13 +62,15 @@ def find_task_section(document: Document) -> range | None:
     return None
 
 
+def label_role(label: str) -> str | None:
+    """The task field a printed label fills ("Tiến độ" -> "deadline"), or None for a label not in the vocabulary."""
+    return default_document_vocabulary().task_labels.get(fold(label).strip(" *"))
+
+
 def _label(text: str) -> tuple[str, str] | None:
     """("support" | "output" | "deadline", value) of a labelled line, else None."""
-    labels = default_document_vocabulary().task_labels
     name, colon, value = text.partition(":")
-    if not colon:
-        return None
-    role = labels.get(fold(name).strip(" *"))
+    role = label_role(name) if colon else None
     return (role, value.strip()) if role else None
 
 

@@ -30,8 +30,8 @@ from functools import lru_cache
 
 from extractors.metadata import default_document_vocabulary
 from extractors.model import Block, BlockKind, Document
-from extractors.sections import SectionTask
-from normalizers.text import clean_text, fold
+from extractors.sections import SectionTask, label_role
+from normalizers.text import clean_text
 
 _GROUP_HEADING = re.compile(r"^\s*(\d{1,2})\s*\.\s+(\S.*)$")
 _MARKERS = re.compile(r"^\s*(?:[-–•]\s*)?([-+–•])\s*")
@@ -132,7 +132,7 @@ def _label(body: str, marker: str | None) -> tuple[str, str | None, str] | None:
     if not colon:
         return None
     printed = clean_text(name).strip(" *")
-    role = default_document_vocabulary().task_labels.get(fold(printed))
+    role = label_role(printed)
     if role is not None:
         return printed, role, value.strip()
     words = printed.split()
@@ -172,7 +172,7 @@ def read_task_units(document: Document, section: range | None) -> list[SectionTa
             unit, part = _Unit(task), None
             continue
         numbered = _GROUP_HEADING.match(text)
-        following = _next_content(blocks, k + 1)
+        following = _next_content(blocks, k + 1) if numbered else None
         if numbered and following is not None and unit_heading(following.text.strip()):
             if unit is not None:
                 tasks.append(unit.finish())

@@ -239,7 +239,7 @@ class AssignmentReader:
         if not previous or not previous[-1].tag.startswith("E"):
             return True
         preposition = previous[-1]
-        return preposition.key[-1:][0] in self.vocabulary.partner_words and self._follows_role(
+        return preposition.key[-1] in self.vocabulary.partner_words and self._follows_role(
             clause[: preposition.start], partner_allowed=False
         )
 
@@ -275,7 +275,7 @@ class AssignmentReader:
             if kind != "support":
                 continue  # "chủ trì Hội nghị ...": what a lead role governs is an activity
             following = [word for word in words if word.start >= role_end]
-            if following and following[0].key[-1:][0] in self.vocabulary.partner_words:
+            if following and following[0].key[-1] in self.vocabulary.partner_words:
                 following = following[1:]
             if not following or following[0].start in starts:
                 continue

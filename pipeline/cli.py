@@ -50,11 +50,7 @@ def summary_table(result: RunResult) -> str:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    try:
-        result = run([Path(p) for p in args.paths], Path(args.out), overrides=Path(args.overrides))
-    except ValueError as error:
-        print(f"vnplan run: {error}", file=sys.stderr)
-        return 2
+    result = run([Path(p) for p in args.paths], Path(args.out), overrides=Path(args.overrides))
     print(summary_table(result))
     print(f"dataset written to {args.out}")
     return 1 if result.failures else 0
@@ -63,11 +59,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_review_export(args: argparse.Namespace) -> int:
     from pipeline.review import export_review
 
-    try:
-        count = export_review(Path(args.dataset), Path(args.out))
-    except ValueError as error:
-        print(f"vnplan review export: {error}", file=sys.stderr)
-        return 2
+    count = export_review(Path(args.dataset), Path(args.out))
     print(f"{count} value(s) to review written to {args.out}")
     return 0
 
@@ -75,11 +67,7 @@ def _cmd_review_export(args: argparse.Namespace) -> int:
 def _cmd_review_import(args: argparse.Namespace) -> int:
     from pipeline.review import import_review
 
-    try:
-        result = import_review(Path(args.sheet), Path(args.overrides))
-    except ValueError as error:
-        print(f"vnplan review import: {error}", file=sys.stderr)
-        return 2
+    result = import_review(Path(args.sheet), Path(args.overrides))
     print(
         f"{result.rows} row(s) read: {result.accepted} accepted, {result.corrected} corrected, "
         f"{result.skipped} without decision, {len(result.errors)} invalid; overrides in {args.overrides}"
@@ -92,11 +80,7 @@ def _cmd_review_import(args: argparse.Namespace) -> int:
 def _cmd_eval(args: argparse.Namespace) -> int:
     from pipeline.evaluate import main_eval
 
-    try:
-        return main_eval(Path(args.gold), Path(args.pred))
-    except ValueError as error:
-        print(f"vnplan eval: {error}", file=sys.stderr)
-        return 2
+    return main_eval(Path(args.gold), Path(args.pred))
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
@@ -118,31 +102,35 @@ def build_parser() -> argparse.ArgumentParser:
         default=str(DEFAULT_OVERRIDES_PATH),
         help=f"people's decisions to apply (default: {DEFAULT_OVERRIDES_PATH}; a missing file means none)",
     )
-    run_parser.set_defaults(handler=_cmd_run)
+    run_parser.set_defaults(handler=_cmd_run, label="run")
     review_parser = commands.add_parser("review", help="export flagged values for people, import their decisions")
     review_commands = review_parser.add_subparsers(dest="review_command", required=True)
     export_parser = review_commands.add_parser("export", help="write the review sheet (.xlsx or .csv)")
     export_parser.add_argument("--dataset", default="out", help="output folder of a vnplan run (default: out)")
     export_parser.add_argument("--out", required=True, help="the sheet to write: review.xlsx or review.csv")
-    export_parser.set_defaults(handler=_cmd_review_export)
+    export_parser.set_defaults(handler=_cmd_review_export, label="review export")
     import_parser = review_commands.add_parser("import", help="store a filled review sheet's decisions")
     import_parser.add_argument("sheet", help="the filled review sheet (.xlsx or .csv)")
     import_parser.add_argument(
         "--overrides", default=str(DEFAULT_OVERRIDES_PATH), help=f"overrides file (default: {DEFAULT_OVERRIDES_PATH})"
     )
-    import_parser.set_defaults(handler=_cmd_review_import)
+    import_parser.set_defaults(handler=_cmd_review_import, label="review import")
     eval_parser = commands.add_parser("eval", help="compare a run's output with gold files")
     eval_parser.add_argument("--gold", required=True, help="folder of gold *.json files")
     eval_parser.add_argument("--pred", required=True, help="output folder of a vnplan run")
-    eval_parser.set_defaults(handler=_cmd_eval)
+    eval_parser.set_defaults(handler=_cmd_eval, label="eval")
     schema_parser = commands.add_parser("schema", help="regenerate schemas/*.schema.json from the records")
-    schema_parser.set_defaults(handler=_cmd_schema)
+    schema_parser.set_defaults(handler=_cmd_schema, label="schema")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    code: int = args.handler(args)
+    try:
+        code: int = args.handler(args)
+    except ValueError as error:  # bad input the user can fix: a clear message, no traceback
+        print(f"vnplan {args.label}: {error}", file=sys.stderr)
+        return 2
     return code
 
 

@@ -40,6 +40,7 @@ DEFAULT_OVERRIDES_PATH = Path("state/overrides.json")
 AGENCY_FIELDS = ("lead", "support", "tracking_agencies")
 DEADLINE_FIELD = "deadline"
 DOCUMENT_FIELD = "tasks"  # a document-level review row: the document has no task list
+REVIEW_FIELDS = (DEADLINE_FIELD, DOCUMENT_FIELD, *AGENCY_FIELDS)  # the fields a review row can be about
 Decision = Literal["accept", "correct"]
 OverrideKey = tuple[str, str, str]
 R = TypeVar("R", TaskRecord, TargetRecord)
@@ -93,7 +94,7 @@ class Override(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
-        if self.field not in (DEADLINE_FIELD, DOCUMENT_FIELD, *AGENCY_FIELDS):
+        if self.field not in REVIEW_FIELDS:
             raise ValueError(f"unknown field {self.field!r}")
         if self.subject != subject_of(self.field):
             raise ValueError(f"subject {self.subject!r} does not fit field {self.field!r}")
@@ -270,11 +271,11 @@ def apply_overrides(
     answered: set[OverrideKey] = set()
     stale: list[StaleOverride] = []
     for o in sorted(overrides, key=lambda item: item.key):
-        if o.field == DOCUMENT_FIELD:  # "yes, this document has no task list": only acknowledged
-            if o.record_id in documents and o.decision == "accept":
+        if o.field == DOCUMENT_FIELD:  # "yes, this document has no task list" (an accept, by validation)
+            if o.record_id in documents:
                 answered.add((o.record_id, o.field, clean_text(o.raw)))
             else:
-                stale.append(StaleOverride(o, "no document with this plan key in this run, or not an accept"))
+                stale.append(StaleOverride(o, "no document with this plan key in this run"))
             continue
         if o.record_id not in located:
             stale.append(StaleOverride(o, "no record with this id in this run"))

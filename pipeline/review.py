@@ -23,9 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[imp
 
 from normalizers.text import clean_text
 from pipeline.overrides import (
-    AGENCY_FIELDS,
-    DEADLINE_FIELD,
-    DOCUMENT_FIELD,
+    REVIEW_FIELDS,
     Override,
     add_overrides,
     is_iso_date,
@@ -236,7 +234,7 @@ def _check(cells: dict[str, str]) -> Override | str | None:
         decision = "correct"
     if decision not in DECISIONS:
         return f"decision {cells['decision']!r} is not one of: accept, correct"
-    if not cells["record_id"] or cells["field"] not in (DEADLINE_FIELD, DOCUMENT_FIELD, *AGENCY_FIELDS):
+    if not cells["record_id"] or cells["field"] not in REVIEW_FIELDS:
         return "the record_id/field columns were changed; they must stay as exported"
     subject = subject_of(cells["field"])
     if subject == "document" and (decision != "accept" or corrections):
