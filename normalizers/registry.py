@@ -12,7 +12,7 @@ import itertools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from normalizers.data_files import load_rules
@@ -71,6 +71,14 @@ class Registry:
     qualifiers: set[str]
     provinces: list[str]
     aliases: dict[tuple[str, ...], AliasMatch] = field(default_factory=dict)
+
+    def is_canonical_name(self, agency_id: str | None, name: str) -> bool:
+        """True when ``name`` is one of the registry's names for the agency (any jurisdiction, number, province)."""
+        agency = self.agencies.get(agency_id or "")
+        if agency is None:
+            return False
+        templates = [agency.name] if isinstance(agency.name, str) else list(agency.name.values())
+        return any(_template_pattern(template).fullmatch(name) for template in templates)
 
     def successor_name(self, agency: Agency, jurisdiction: str | None) -> str | None:
         if agency.successor is None:
@@ -148,6 +156,13 @@ def _agency(data: Mapping[str, Any]) -> Agency:
         valid_to=data.get("valid_to"),
         numbers=(int(numbers[0]), int(numbers[1])) if numbers else None,
     )
+
+
+@cache
+def _template_pattern(template: str) -> re.Pattern[str]:
+    """A canonical-name template as a pattern: each {placeholder} stands for any non-empty text."""
+    parts = re.split(r"\{(?:j|n|province)\}", template)
+    return re.compile(".+".join(re.escape(part) for part in parts))
 
 
 def _all_names(agency: Agency) -> list[str]:

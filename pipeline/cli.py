@@ -1,14 +1,30 @@
-"""The ``vnplan`` command: ``run`` (build the dataset), ``review`` (export/import decisions), ``eval``, ``schema``."""
+"""The ``vnplan`` command: ``run`` (build the dataset), ``serve`` (nightly reruns), ``review``, ``eval``, ``schema``."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline.overrides import DEFAULT_OVERRIDES_PATH
-from pipeline.run import RunResult, run
+from pipeline.run_result import RunResult
+
+STATE_DIR = Path("state")
+
+
+def configure_prefect(state_dir: Path, quiet: bool) -> None:
+    """Prefect's settings for vnplan, unless the environment sets them: read before Prefect is imported.
+
+    Its database lives in the project's state folder (not the user's home); no telemetry (the machine may
+    have no internet); on the terminal, only warnings when a progress bar shows the run.
+    """
+    home = Path(os.environ.setdefault("PREFECT_HOME", str((state_dir / "prefect").resolve())))
+    home.mkdir(parents=True, exist_ok=True)  # Prefect creates only the last level itself
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if quiet:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 
 def summary_table(result: RunResult) -> str:
@@ -32,12 +48,18 @@ def summary_table(result: RunResult) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)) for row in rows]
     lines.insert(1, "  ".join("-" * width for width in widths))
+    summary = result.summary()
     lines.append(
         f"{len(result.sources)} file(s) read, {len(result.plans)} plan(s), "
-        f"{sum(len(p.targets) for p in result.plans)} targets, {sum(len(p.tasks) for p in result.plans)} tasks, "
-        f"{len(result.failures)} failure(s)"
+        f"{summary['targets']} targets, {summary['tasks']} tasks, {len(result.failures)} failure(s)"
     )
-    lines.extend(f"FAILED {failure.path}: {failure.reason}" for failure in result.failures)
+    lines.append(
+        f"{summary['processed']} document(s) processed, {summary['cached']} unchanged (from the cache), "
+        f"{summary['failed']} failed, in {summary['seconds']:.1f} s"
+    )
+    for failure in result.failures:
+        kept = f" (quarantined: {failure.quarantined})" if failure.quarantined else ""
+        lines.append(f"FAILED {failure.path}: {failure.reason}{kept}")
     lines.extend(f"WARNING {warning.path}: {warning.reason}" for warning in result.warnings)
     lines.append(
         f"{result.overrides_applied} override(s) applied, {len(result.stale_overrides)} stale (kept in the file)"
@@ -46,14 +68,66 @@ def summary_table(result: RunResult) -> str:
         f"STALE override record_id={s.override.record_id} field={s.override.field} raw={s.override.raw!r}: {s.reason}"
         for s in result.stale_overrides
     )
+    lines.extend(quality_lines(result))
     return "\n".join(lines)
 
 
+def quality_lines(result: RunResult) -> list[str]:
+    """The quality gate's verdict, each failed expectation, and where the dataset and Data Docs are."""
+    quality = result.quality
+    if quality is None or result.run_dir is None:
+        return []
+    passed = sum(1 for r in quality.results if r.success)
+    lines = [f"quality gate: {passed}/{len(quality.results)} expectations met, {len(quality.warnings)} warning(s)"]
+    for item in quality.critical_failures + quality.warnings:
+        label = "CRITICAL" if item.severity == "critical" else "WARNING"
+        where = f"{item.table}.{item.column}" if item.column else item.table
+        examples = f" e.g. {', '.join(item.unexpected_examples)}" if item.unexpected_examples else ""
+        lines.append(f"{label} {where}: {item.expectation} ({item.unexpected_count} row(s)){examples}")
+    if result.published:
+        lines.append(f"published: {result.run_dir} (now the current dataset)")
+    else:
+        lines.append(f"NOT PUBLISHED: the quality gate failed; the previous dataset stays current ({result.run_dir})")
+    if quality.data_docs is not None:
+        lines.append(f"Data Docs: {quality.data_docs}")
+    return lines
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
-    result = run([Path(p) for p in args.paths], Path(args.out), overrides=Path(args.overrides))
+    configure_prefect(STATE_DIR, quiet=not args.verbose)
+    from pipeline.progress import RichProgress
+    from pipeline.run import run
+
+    with RichProgress() as progress:
+        result = run(
+            [Path(p) for p in args.paths],
+            Path(args.out),
+            overrides=Path(args.overrides),
+            keep_runs=args.keep_runs,
+            listener=progress,
+        )
     print(summary_table(result))
-    print(f"dataset written to {args.out}")
+    if not result.published:
+        return 3
     return 1 if result.failures else 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    configure_prefect(STATE_DIR, quiet=False)
+    from pipeline.serve import serve
+
+    serve(
+        inbox=[str(Path(p).resolve()) for p in args.paths],
+        out=str(Path(args.out).resolve()),
+        overrides=str(Path(args.overrides).resolve()),
+        cron=args.cron,
+        timezone=args.timezone,
+        host=args.host,
+        port=args.port,
+        state_dir=STATE_DIR,
+        keep_runs=args.keep_runs,
+    )
+    return 0
 
 
 def _cmd_review_export(args: argparse.Namespace) -> int:
@@ -102,7 +176,23 @@ def build_parser() -> argparse.ArgumentParser:
         default=str(DEFAULT_OVERRIDES_PATH),
         help=f"people's decisions to apply (default: {DEFAULT_OVERRIDES_PATH}; a missing file means none)",
     )
+    run_parser.add_argument("--keep-runs", type=int, default=5, help="run folders to keep in OUT/runs (default 5)")
+    run_parser.add_argument("--verbose", action="store_true", help="show Prefect's logs on the terminal")
     run_parser.set_defaults(handler=_cmd_run, label="run")
+    serve_parser = commands.add_parser(
+        "serve", help="serve the nightly rerun on a Prefect server (started locally unless PREFECT_API_URL is set)"
+    )
+    serve_parser.add_argument("paths", nargs="+", help="the inbox: plan files or folders")
+    serve_parser.add_argument("--out", required=True, help="output folder for the dataset")
+    serve_parser.add_argument(
+        "--overrides", default=str(DEFAULT_OVERRIDES_PATH), help=f"overrides file (default: {DEFAULT_OVERRIDES_PATH})"
+    )
+    serve_parser.add_argument("--cron", default="0 2 * * *", help='when to run (default "0 2 * * *": 02:00)')
+    serve_parser.add_argument("--timezone", default="Asia/Ho_Chi_Minh", help="the cron's time zone")
+    serve_parser.add_argument("--host", default="127.0.0.1", help="the local Prefect server's address")
+    serve_parser.add_argument("--port", type=int, default=4200, help="the local Prefect server's port (UI and API)")
+    serve_parser.add_argument("--keep-runs", type=int, default=5, help="run folders to keep in OUT/runs (default 5)")
+    serve_parser.set_defaults(handler=_cmd_serve, label="serve")
     review_parser = commands.add_parser("review", help="export flagged values for people, import their decisions")
     review_commands = review_parser.add_subparsers(dest="review_command", required=True)
     export_parser = review_commands.add_parser("export", help="write the review sheet (.xlsx or .csv)")

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from rapidfuzz import fuzz
 
 from normalizers.text import collapse_whitespace, nfc
+from pipeline.runs import dataset_dir
 from schemas.records import AgencyRef, PlanRecords, TargetRecord, TaskRecord
 
 MIN_SIMILARITY = 0.6
@@ -465,9 +466,12 @@ def _find_prediction(gold_file: str, plans: Mapping[str, PlanRecords]) -> str | 
 
 
 def evaluate(gold_dir: Path, pred_dir: Path) -> EvalReport:
-    """Score every gold document in ``gold_dir`` against the run output in ``pred_dir``."""
+    """Score every gold document in ``gold_dir`` against the run output in ``pred_dir``.
+
+    ``pred_dir`` is an output folder (its ``current`` dataset is scored) or one run folder.
+    """
     gold_documents = _load_gold(Path(gold_dir))
-    plans = _load_predictions(Path(pred_dir))
+    plans = _load_predictions(dataset_dir(Path(pred_dir)))
     reports: list[DocumentReport] = []
     paired: set[str] = set()
     for gold in gold_documents:

@@ -1,11 +1,10 @@
-"""Publish: write the dataset (Parquet tables, one JSON file per plan, a manifest), each file atomically."""
+"""Write a dataset folder (Parquet tables, one JSON file per plan, a manifest), each file atomically."""
 
 from __future__ import annotations
 
 import json
 import os
 import tempfile
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,10 +26,6 @@ from schemas.records import (
 )
 
 
-class DuplicateIdError(ValueError):
-    """Two published records share an id: publishing would corrupt the dataset."""
-
-
 def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     """Write through a temporary file in the same folder, then rename over ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -38,6 +33,7 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     os.close(handle)
     try:
         write(Path(temporary))
+        os.chmod(temporary, 0o644)  # mkstemp makes the file private; the dataset is for other tools to read
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -55,20 +51,11 @@ def _write_table(path: Path, rows: list[dict[str, Any]], schema: pa.Schema, csv:
         atomic_write(path.with_suffix(".csv"), lambda target: pa_csv.write_csv(table, target))
 
 
-def check_unique_ids(plans: list[PlanRecords]) -> None:
-    for label, ids in (
-        ("doc_id", [plan.document.doc_id for plan in plans]),
-        ("target_id", [target.target_id for plan in plans for target in plan.targets]),
-        ("task_id", [task.task_id for plan in plans for task in plan.tasks]),
-    ):
-        duplicates = sorted(value for value, count in Counter(ids).items() if count > 1)
-        if duplicates:
-            raise DuplicateIdError(f"duplicate {label} values: {', '.join(duplicates[:5])}")
+def write_dataset(plans: list[PlanRecords], out: Path) -> None:
+    """Write these plans as the dataset in ``out`` (stale per-plan JSON files are removed).
 
-
-def publish(plans: list[PlanRecords], out: Path, manifest: dict[str, Any]) -> None:
-    """Replace the dataset in ``out`` with these plans (stale per-plan JSON files are removed)."""
-    check_unique_ids(plans)
+    Ids are not checked here: the quality gate checks them before the dataset is published.
+    """
     json_dir = out / "json"
     json_dir.mkdir(parents=True, exist_ok=True)
     for plan in plans:
@@ -92,5 +79,9 @@ def publish(plans: list[PlanRecords], out: Path, manifest: dict[str, Any]) -> No
         arrow_schema(ReviewItem),
         csv=True,
     )
+
+
+def write_manifest(out: Path, manifest: dict[str, Any]) -> None:
+    """The run's manifest.json (the schema version first)."""
     manifest = {"schema_version": SCHEMA_VERSION, **manifest}
     atomic_write_text(out / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")

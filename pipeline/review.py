@@ -31,6 +31,7 @@ from pipeline.overrides import (
     subject_of,
 )
 from pipeline.publish import atomic_write, atomic_write_text
+from pipeline.runs import dataset_dir as current_dataset
 from schemas.records import DeadlineKind, PlanRecords, TargetRecord, TaskRecord
 
 KEY_COLUMNS = ("record_id", "field", "raw")
@@ -96,8 +97,11 @@ def _rows(plan: PlanRecords) -> Iterator[dict[str, Any]]:
 
 
 def review_rows(dataset_dir: Path) -> list[dict[str, Any]]:
-    """One row per review item of the dataset in ``dataset_dir`` (its ``json/*.json`` plans)."""
-    json_dir = dataset_dir / "json"
+    """One row per review item of the dataset in ``dataset_dir`` (its ``json/*.json`` plans).
+
+    ``dataset_dir`` is an output folder (its ``current`` dataset is read) or one run folder.
+    """
+    json_dir = current_dataset(dataset_dir) / "json"
     if not json_dir.is_dir():
         raise ValueError(f"{dataset_dir}: not a vnplan dataset (no json/ folder); run `vnplan run` first")
     rows: list[dict[str, Any]] = []

@@ -1,11 +1,19 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from extractors.model import Document
 from extractors.text_reader import parse_text_lines
+
+# Prefect reads its settings when first imported (test modules may import it at collection): never the
+# user's ~/.prefect nor the project's state folder.
+os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="vnplan-prefect-")
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -29,3 +37,13 @@ def sample_stems() -> list[str]:
 def text_document(lines: list[str]) -> Document:
     """A document made of plain-text lines, as the text reader would give it (for small written plans)."""
     return Document(Path("mem.txt"), "text", "0" * 64, parse_text_lines(lines))
+
+
+
+@pytest.fixture(scope="session", autouse=True)
+def prefect_backend():
+    """Every flow run of the tests goes to one temporary Prefect server and database (set up once)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

@@ -65,10 +65,10 @@ def test_the_run_warns_and_queues_a_document_row(tmp_path, capsys):
     assert code == 0  # a warning, not a failure: the document's other records are published
     assert "WARNING" in printed and "tuyen-truyen.txt: no task list found" in printed
     assert "so-hoa.txt" not in "".join(line for line in printed.splitlines() if line.startswith("WARNING"))
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((out / "current" / "manifest.json").read_text(encoding="utf-8"))
     (warning,) = manifest["warnings"]
     assert warning["path"].endswith("tuyen-truyen.txt")
-    plans = [json.loads(path.read_text(encoding="utf-8")) for path in (out / "json").glob("*.json")]
+    plans = [json.loads(path.read_text(encoding="utf-8")) for path in (out / "current" / "json").glob("*.json")]
     (empty,) = [plan for plan in plans if plan["document"]["source_path"].endswith("tuyen-truyen.txt")]
     (row,) = [item for item in empty["review"] if item["subject"] == "document"]
     assert (row["record_id"], row["field"]) == (empty["document"]["plan_key"], "tasks")

@@ -68,6 +68,7 @@ def _plan_tasks(path: Path) -> list[TaskRecord]:
 def test_outputs_parquet_json_and_manifest(tmp_path):
     out = tmp_path / "out"
     assert main(["run", str(SAMPLES), "--out", str(out), "--overrides", str(tmp_path / "none.json")]) == 0
+    out = out / "current"  # the published dataset
     documents = pq.read_table(out / "documents.parquet").to_pylist()
     targets = pq.read_table(out / "targets.parquet").to_pylist()
     tasks = pq.read_table(out / "tasks.parquet").to_pylist()
@@ -90,6 +91,7 @@ def test_outputs_parquet_json_and_manifest(tmp_path):
 def test_agencies_table_counts_every_ref_and_review_queue_lists_every_flagged_piece(tmp_path):
     out = tmp_path / "out"
     assert main(["run", str(SAMPLES), "--out", str(out), "--overrides", str(tmp_path / "none.json")]) == 0
+    out = out / "current"  # the published dataset
     plans = [PlanRecords.model_validate_json(p.read_text(encoding="utf-8")) for p in (out / "json").glob("*.json")]
     refs = [ref for plan in plans for target in plan.targets for ref in target.tracking_agencies]
     refs += [ref for plan in plans for task in plan.tasks for ref in [*task.lead, *task.support]]
@@ -114,6 +116,7 @@ def test_a_bad_document_is_reported_and_the_others_publish(tmp_path, capsys):
     (inbox / "notes.docx").write_text("not a word file", encoding="utf-8")
     out = tmp_path / "out"
     assert main(["run", str(inbox), "--out", str(out), "--overrides", str(tmp_path / "none.json")]) == 1
+    out = out / "current"  # the published dataset
     printed = capsys.readouterr().out
     assert "broken.pdf" in printed and "notes.docx" in printed
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))

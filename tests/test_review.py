@@ -52,7 +52,7 @@ def _run(ws: dict[str, Path]) -> int:
 
 
 def _plan(ws: dict[str, Path]) -> PlanRecords:
-    (path,) = (ws["out"] / "json").glob("*.json")
+    (path,) = (ws["out"] / "current" / "json").glob("*.json")
     return PlanRecords.model_validate_json(path.read_text(encoding="utf-8"))
 
 
@@ -61,7 +61,7 @@ def _first_task(ws: dict[str, Path]) -> TaskRecord:
 
 
 def _manifest(ws: dict[str, Path]) -> dict:
-    return json.loads((ws["out"] / "manifest.json").read_text(encoding="utf-8"))
+    return json.loads((ws["out"] / "current" / "manifest.json").read_text(encoding="utf-8"))
 
 
 def _fill_xlsx(path: Path, decide: dict[str, dict[str, object]]) -> None:

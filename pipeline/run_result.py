@@ -1,0 +1,89 @@
+"""What a run did: per document, per plan, the failures, the overrides and the quality gate's verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pipeline.overrides import StaleOverride
+from pipeline.quality import QualityReport
+from schemas.records import PlanRecords
+
+DocumentStatus = Literal["processed", "cached", "failed"]
+
+
+@dataclass(frozen=True)
+class Failure:
+    path: str
+    reason: str
+    quarantined: str | None = None  # where the copy of the document was put aside
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"path": self.path, "reason": self.reason, "quarantined": self.quarantined}
+
+
+@dataclass(frozen=True)
+class DocumentOutcome:
+    """One input file in one run: processed anew, taken from the cache, or failed (and why)."""
+
+    path: str
+    sha256: str | None
+    status: DocumentStatus
+    seconds: float
+    reason: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "status": self.status,
+            "seconds": round(self.seconds, 3),
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class RunResult:
+    plans: list[PlanRecords] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    documents: list[DocumentOutcome] = field(default_factory=list)
+    overrides_file: str | None = None
+    overrides_applied: int = 0
+    stale_overrides: list[StaleOverride] = field(default_factory=list)
+    version: dict[str, str] = field(default_factory=dict)
+    run_dir: Path | None = None
+    quality: QualityReport | None = None
+    published: bool = False
+    seconds: float = 0.0
+
+    @property
+    def warnings(self) -> list[Failure]:
+        """Documents that were read but need a person: the ones in which no task list was found."""
+        return [
+            Failure(plan.document.source_path, item.reason)
+            for plan in self.plans
+            for item in plan.review
+            if item.subject == "document"
+        ]
+
+    def count(self, status: DocumentStatus) -> int:
+        return sum(1 for outcome in self.documents if outcome.status == status)
+
+    def summary(self) -> dict[str, Any]:
+        """The run in figures (printed at the end of a run and kept in the manifest)."""
+        return {
+            "documents": len(self.documents),
+            "processed": self.count("processed"),
+            "cached": self.count("cached"),
+            "failed": len(self.failures),
+            "plans": len(self.plans),
+            "targets": sum(len(p.targets) for p in self.plans),
+            "tasks": sum(len(p.tasks) for p in self.plans),
+            "review_items": sum(len(p.review) for p in self.plans),
+            "quality_passed": self.quality.passed if self.quality else None,
+            "quality_warnings": len(self.quality.warnings) if self.quality else 0,
+            "published": self.published,
+            "seconds": round(self.seconds, 2),
+        }
