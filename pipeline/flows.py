@@ -144,7 +144,7 @@ def _manifest(result: RunResult, inbox: list[str], started: dt.datetime, previou
         "overrides_file": result.overrides_file,
         "overrides_applied": result.overrides_applied,
         "stale_overrides": [stale.as_dict() for stale in result.stale_overrides],
-        "quality": result.quality.as_dict(relative_to=run_dir) if result.quality else None,
+        "quality": result.quality.as_dict(relative_to=run_dir.resolve()) if result.quality else None,
     }
 
 

@@ -66,6 +66,9 @@ class ExpectationResult:
 class QualityReport:
     results: list[ExpectationResult]
     data_docs: Path | None
+    # One Data Docs page per checked table.  The index lists them with JavaScript from a CDN, so offline it
+    # shows an empty list; the pages themselves render without the network.
+    pages: list[Path] = field(default_factory=list)
 
     @property
     def critical_failures(self) -> list[ExpectationResult]:
@@ -84,12 +87,14 @@ class QualityReport:
         docs = self.data_docs
         if docs is not None and relative_to is not None:
             docs = docs.relative_to(relative_to)
+        pages = [page.relative_to(relative_to) if relative_to else page for page in self.pages]
         return {
             "passed": self.passed,
             "expectations": len(self.results),
             "critical_failures": [r.as_dict() for r in self.critical_failures],
             "warnings": [r.as_dict() for r in self.warnings],
             "data_docs": str(docs) if docs is not None else None,
+            "data_docs_pages": [str(page) for page in pages],
         }
 
 
@@ -344,7 +349,7 @@ def run_quality_gate(
     import great_expectations as gx
     from great_expectations.core.run_identifier import RunIdentifier
 
-    quality_dir = run_dir / QUALITY_DIR
+    quality_dir = run_dir.resolve() / QUALITY_DIR  # GX wants absolute folders
     tables_dir = quality_dir / CHECK_TABLES_DIR
     tables_dir.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
@@ -384,4 +389,5 @@ def run_quality_gate(
                 )
             )
     index = quality_dir / DATA_DOCS_DIR / "index.html"
-    return QualityReport(results=results, data_docs=index if index.is_file() else None)
+    pages = sorted((quality_dir / DATA_DOCS_DIR / "validations").rglob("*.html"))
+    return QualityReport(results=results, data_docs=index if index.is_file() else None, pages=pages)

@@ -217,3 +217,11 @@ def test_the_current_pointer_is_relative_so_the_output_folder_can_move(tmp_path,
     moved = tmp_path / "moved"
     out.rename(moved)
     assert result.run_dir is not None and current_run(moved) == moved / "runs" / result.run_dir.name
+
+
+def test_relative_paths_work_like_make_run(tmp_path, inbox, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run([Path("inbox")], Path("out"))
+    assert result.published and current_run(Path("out")) == (tmp_path / "out" / "runs" / result.run_dir.name)
+    manifest = json.loads(Path("out/current/manifest.json").read_text(encoding="utf-8"))
+    assert (Path("out/current") / manifest["quality"]["data_docs"]).is_file()

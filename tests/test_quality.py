@@ -35,6 +35,10 @@ def test_a_clean_plan_passes_and_the_data_docs_show_every_suite(plan, tmp_path):
     for suite in ("run", "documents", "tasks", "targets", "agency_refs", "row_counts"):
         assert suite in html
     assert {r.table for r in report.results} == {"run", "documents", "tasks", "targets", "agency_refs", "row_counts"}
+    # One page per table, readable without the network (the index needs a CDN to list them).
+    tasks_page = next(page for page in report.pages if page.parts[-4] == "tasks")
+    assert "an open deadline (no due date, not recurring) is flagged for review" in tasks_page.read_text("utf-8")
+    assert len(report.pages) == 6
 
 
 def test_an_open_deadline_that_is_not_flagged_fails_the_gate(plan, tmp_path):
