@@ -225,3 +225,39 @@ def test_relative_paths_work_like_make_run(tmp_path, inbox, monkeypatch):
     assert result.published and current_run(Path("out")) == (tmp_path / "out" / "runs" / result.run_dir.name)
     manifest = json.loads(Path("out/current/manifest.json").read_text(encoding="utf-8"))
     assert (Path("out/current") / manifest["quality"]["data_docs"]).is_file()
+
+
+class RecordingListener:
+    """Writes down what the flow tells the progress display."""
+
+    def __init__(self) -> None:
+        self.heard: list[tuple[str, ...]] = []
+
+    def start(self, documents: int) -> None:
+        self.heard.append(("start", str(documents)))
+
+    def document(self, name: str) -> None:
+        self.heard.append(("document", name))
+
+    def stage(self, stage: str) -> None:
+        self.heard.append(("stage", stage))
+
+    def done(self, name: str, status: str) -> None:
+        self.heard.append(("done", name, status))
+
+    def step(self, text: str) -> None:
+        self.heard.append(("step", text))
+
+
+def test_the_progress_hears_every_document_and_stage(tmp_path, inbox):
+    out, first, again = tmp_path / "out", RecordingListener(), RecordingListener()
+    run([inbox], out, listener=first)
+    stages = ("read", "extract", "normalize", "validate")
+    expected = [("start", "2")]
+    for name in ("ca-mau.txt", "lai-chau.txt"):
+        expected += [("document", name), *(("stage", stage) for stage in stages), ("done", name, "processed")]
+    assert first.heard[: len(expected)] == expected
+    assert ("step", "quality gate") in first.heard
+    run([inbox], out, listener=again)  # unchanged: no stage runs at all
+    assert not [event for event in again.heard if event[0] == "stage"]
+    assert [e for e in again.heard if e[0] == "done"] == [("done", n, "cached") for n in ("ca-mau.txt", "lai-chau.txt")]
