@@ -112,7 +112,9 @@ def _previous_rows(manifest: dict[str, Any] | None) -> dict[str, int]:
     return {p["plan_key"]: p["targets"] + p["tasks"] for p in manifest.get("plans", []) if "plan_key" in p}
 
 
-def _manifest(result: RunResult, inbox: list[str], started: dt.datetime, previous: dict[str, Any] | None) -> dict:
+def _manifest(
+    result: RunResult, inbox: list[str], started: dt.datetime, previous: dict[str, Any] | None
+) -> dict[str, Any]:
     run_dir = result.run_dir
     assert run_dir is not None
     return {

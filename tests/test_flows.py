@@ -261,3 +261,23 @@ def test_the_progress_hears_every_document_and_stage(tmp_path, inbox):
     run([inbox], out, listener=again)  # unchanged: no stage runs at all
     assert not [event for event in again.heard if event[0] == "stage"]
     assert [e for e in again.heard if e[0] == "done"] == [("done", n, "cached") for n in ("ca-mau.txt", "lai-chau.txt")]
+
+
+def test_a_file_system_error_is_retried_but_an_unreadable_document_is_not(tmp_path, inbox, monkeypatch):
+    from extractors.errors import UnreadableDocumentError
+
+    real, calls = flows.process_file, []
+
+    def flaky(path: Path, on_stage=None):
+        calls.append(path.name)
+        if path.name == "ca-mau.txt" and calls.count("ca-mau.txt") == 1:
+            raise OSError("the share went away for a moment")
+        if path.name == "lai-chau.txt":
+            raise UnreadableDocumentError(path, "truncated file")
+        return real(path)
+
+    monkeypatch.setattr(flows, "process_file", flaky)
+    result = run([inbox], tmp_path / "out")
+    assert calls.count("ca-mau.txt") == 2 and calls.count("lai-chau.txt") == 1
+    assert statuses(result) == {"ca-mau.txt": "processed", "lai-chau.txt": "failed"}
+    assert [f.reason for f in result.failures] == ["truncated file"]
