@@ -22,7 +22,8 @@ import pandas as pd
 
 from normalizers.registry import default_registry
 from pipeline.overrides import DOCUMENT_FIELD
-from schemas.records import DeadlineKind, PlanRecords, TaskRecord
+from pipeline.summaries import plan_agency_fields
+from schemas.records import DeadlineKind, PlanRecords, TargetRecord, TaskRecord
 
 QUALITY_DIR = "quality"
 DATA_DOCS_DIR = "data_docs"
@@ -125,13 +126,8 @@ def _task_row(task: TaskRecord) -> dict[str, Any]:
 def _agency_rows(plan: PlanRecords) -> Iterable[dict[str, Any]]:
     registry = default_registry()
     queued = {(item.record_id, item.field, item.raw) for item in plan.review}
-    holders: list[tuple[str, str, bool, list[Any]]] = []
-    for target in plan.targets:
-        holders.append((target.target_id, "tracking_agencies", target.reviewed, target.tracking_agencies))
-    for task in plan.tasks:
-        holders.append((task.task_id, "lead", task.reviewed, task.lead))
-        holders.append((task.task_id, "support", task.reviewed, task.support))
-    for record_id, field_name, reviewed, refs in holders:
+    for record, field_name, refs in plan_agency_fields(plan):
+        record_id = record.target_id if isinstance(record, TargetRecord) else record.task_id
         for ref in refs:
             yield {
                 "record_id": record_id,
@@ -140,7 +136,7 @@ def _agency_rows(plan: PlanRecords) -> Iterable[dict[str, Any]]:
                 "name": ref.name,
                 "resolved": ref.resolved,
                 "registry_name": registry.is_canonical_name(ref.agency_id, ref.name),
-                "queued_or_reviewed": reviewed or (record_id, field_name, ref.raw) in queued,
+                "queued_or_reviewed": record.reviewed or (record_id, field_name, ref.raw) in queued,
             }
 
 

@@ -5,16 +5,22 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from schemas.records import AgencyRef, AgencySummary, PlanRecords, ReviewItem
+from schemas.records import AgencyRef, AgencySummary, PlanRecords, ReviewItem, TargetRecord, TaskRecord
+
+
+def plan_agency_fields(plan: PlanRecords) -> Iterator[tuple[TargetRecord | TaskRecord, str, list[AgencyRef]]]:
+    """Every agency field of one plan: the record holding it, the field name, its refs."""
+    for target in plan.targets:
+        yield target, "tracking_agencies", target.tracking_agencies
+    for task in plan.tasks:
+        yield task, "lead", task.lead
+        yield task, "support", task.support
 
 
 def plan_agency_refs(plan: PlanRecords) -> Iterator[AgencyRef]:
     """Every agency ref of one plan, whatever record and field holds it."""
-    for target in plan.targets:
-        yield from target.tracking_agencies
-    for task in plan.tasks:
-        yield from task.lead
-        yield from task.support
+    for _, _, refs in plan_agency_fields(plan):
+        yield from refs
 
 
 def agency_summaries(plans: list[PlanRecords]) -> list[AgencySummary]:
