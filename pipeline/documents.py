@@ -7,6 +7,7 @@ from pathlib import Path
 
 from extractors.appendix import extract_appendix
 from extractors.directives import extract_directives
+from extractors.limits import DEFAULT_LIMITS, ResourceLimits, budget_scope
 from extractors.metadata import extract_metadata
 from extractors.readers import read_document
 from extractors.task_list import locate_task_list, read_section_tasks
@@ -22,10 +23,23 @@ def _ignore(stage: str) -> None:
     return None
 
 
-def process_file(path: Path, on_stage: StageListener = _ignore) -> PlanRecords:
-    """The records of one document; ``on_stage`` hears each stage's name as it starts."""
+def process_file(
+    path: Path, on_stage: StageListener = _ignore, limits: ResourceLimits = DEFAULT_LIMITS
+) -> PlanRecords:
+    """The records of one document, within ``limits``; ``on_stage`` hears each stage's name as it starts."""
+    with budget_scope(path, limits) as budget:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0  # the reader reports the unreadable file in its own words
+        budget.check_file_size(size)
+        return _stages(path, on_stage, budget.check)
+
+
+def _stages(path: Path, on_stage: StageListener, check: Callable[[str], None]) -> PlanRecords:
     on_stage("read")
     document = read_document(path)
+    check("the end of reading")
     on_stage("extract")
     metadata = extract_metadata(document)
     appendix = extract_appendix(document)
@@ -35,6 +49,7 @@ def process_file(path: Path, on_stage: StageListener = _ignore) -> PlanRecords:
         document, task_list, lambda text: resolver.names_only_agencies(text, jurisdiction=metadata.jurisdiction)
     )
     directives = extract_directives(document, task_list.section if sections else None)
+    check("the end of extraction")
     on_stage("normalize")
     plan = build_plan(document, metadata, appendix, directives, sections)
     on_stage("validate")

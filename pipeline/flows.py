@@ -24,6 +24,7 @@ from prefect.client.schemas.objects import State, TaskRun
 from prefect.states import Failed
 
 from extractors.errors import VnplanError
+from extractors.limits import DEFAULT_LIMITS, ResourceLimits
 from pipeline.documents import process_file
 from pipeline.overrides import DEFAULT_OVERRIDES_PATH, DOCUMENT_FIELD, apply_overrides, load_overrides
 from pipeline.progress import RunListener, SilentListener
@@ -69,9 +70,11 @@ def _is_transient(task: Any, task_run: TaskRun, state: State) -> bool:
     retry_delay_seconds=1,
     retry_condition_fn=_is_transient,
 )
-def process_document(path: str, content_sha256: str, pipeline_key: str) -> PlanRecords:
-    """One document's records (``content_sha256`` and ``pipeline_key`` are there for the cache key)."""
-    return process_file(Path(path), on_stage=_listener.stage)
+def process_document(
+    path: str, content_sha256: str, pipeline_key: str, limits: ResourceLimits = DEFAULT_LIMITS
+) -> PlanRecords:
+    """One document's records within ``limits`` (``content_sha256`` and ``pipeline_key`` are for the cache key)."""
+    return process_file(Path(path), on_stage=_listener.stage, limits=limits)
 
 
 def _failure_reason(error: BaseException) -> str:
