@@ -23,8 +23,9 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.base import DocumentReader
-from extractors.errors import UnreadableDocumentError
+from extractors.errors import UnreadableDocumentError, VnplanError
 from extractors.layout import classify_line, is_all_caps, is_page_number
+from extractors.limits import check_budget
 from extractors.model import Block, BlockKind, Cell, Document, Provenance, Row
 from extractors.settings import DEFAULT_PDF_SETTINGS, PdfSettings
 from normalizers.text import clean_text
@@ -84,9 +85,12 @@ class PdfReader(DocumentReader):
                 for number, page in enumerate(pdf.pages, start=1):
                     saw_text = saw_text or bool(page.chars)
                     blocks.extend(self._page_blocks(page, number))
-                    page.flush_cache()
+                    # Stream: drop the page's parsed objects and pdfplumber's text-map cache (an lru_cache
+                    # that would otherwise keep up to 128 pages alive) before the next page is parsed.
+                    page.close()
+                    check_budget(f"page {number}")
                 page_count = len(pdf.pages)
-        except UnreadableDocumentError:
+        except VnplanError:
             raise
         except Exception as error:  # pdfminer raises many types on a damaged file
             raise UnreadableDocumentError(self.path, f"damaged or truncated PDF ({error})") from error
