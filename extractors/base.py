@@ -11,8 +11,15 @@ import hashlib
 from abc import ABC, abstractmethod
 from pathlib import Path
 
-from extractors.errors import UnreadableDocumentError
+from extractors.errors import (
+    EncryptedDocumentError,
+    TruncatedFileError,
+    UnreadableDocumentError,
+    VnplanError,
+    WrongFormatError,
+)
 from extractors.model import Block, Document
+from extractors.sniff import DESCRIPTIONS, Sniffed, sniff
 from normalizers.encoding import repair_legacy_encoding
 
 
@@ -41,6 +48,31 @@ class DocumentReader(ABC):
     @abstractmethod
     def convert(self) -> Document:
         """Parse the file into blocks; raise ``UnreadableDocumentError`` when it cannot."""
+
+    def not_this_format(self, expected: str) -> VnplanError:
+        """The error for bytes that are not ``expected`` (e.g. "a Word (.docx) file"): says what they are instead."""
+        kind = sniff(self.data)
+        suffix = self.path.suffix.lower() or "(no extension)"
+        if not self.data:
+            return TruncatedFileError(self.path, "empty file (0 bytes): the upload or copy did not complete")
+        if kind is Sniffed.ENCRYPTED_OFFICE:
+            return EncryptedDocumentError(
+                self.path, "the Office file is password-protected: remove the password and upload it again"
+            )
+        if kind is Sniffed.TRUNCATED_ZIP:
+            return TruncatedFileError(
+                self.path, f"truncated file: {expected} that ends early (an interrupted download or copy?)"
+            )
+        if kind is Sniffed.DOC:
+            return WrongFormatError(
+                self.path,
+                f"an old Word 97-2003 (.doc) file named {suffix}: open it in Word and save it as .docx",
+            )
+        if kind in (Sniffed.XLSX, Sniffed.XLS):
+            return WrongFormatError(self.path, f"{DESCRIPTIONS[kind]} named {suffix}, not a plan document")
+        if kind is Sniffed.OTHER:
+            return UnreadableDocumentError(self.path, f"not {expected}: its content is not in that format")
+        return WrongFormatError(self.path, f"{DESCRIPTIONS[kind]} named {suffix}, not {expected}")
 
     def _document(self, blocks: list[Block], page_count: int | None = None) -> Document:
         """The shared model; text drawn in legacy Vietnamese fonts is repaired here, once for every format."""

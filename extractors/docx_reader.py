@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +21,7 @@ from extractors.base import DocumentReader
 from extractors.errors import UnreadableDocumentError
 from extractors.layout import classify_line
 from extractors.model import Block, BlockKind, Cell, Document, Provenance, Row
+from extractors.sniff import Sniffed, sniff
 from normalizers.text import clean_text
 
 _FOOTNOTE_MARK = re.compile(r"^\W*\d{0,3}\W*$")
@@ -36,14 +36,11 @@ class DocxReader(DocumentReader):
         return frozenset({".docx"})
 
     def is_valid(self) -> bool:
-        if not zipfile.is_zipfile(io.BytesIO(self.data)):
-            return False
-        with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
-            return "word/document.xml" in archive.namelist()
+        return sniff(self.data) is Sniffed.DOCX
 
     def convert(self) -> Document:
         if not self.is_valid():
-            raise UnreadableDocumentError(self.path, "not a Word (.docx) file, or the file is truncated")
+            raise self.not_this_format("a Word (.docx) file")
         try:
             body = docx.Document(io.BytesIO(self.data)).element.body
         except Exception as error:  # python-docx raises many types for a broken package

@@ -44,6 +44,11 @@ class DocumentVocabulary:
     task_labels: dict[str, str] = field(default_factory=dict)  # folded label -> task field
     task_unit_words: tuple[str, ...] = ()
     unit_count_notes: tuple[str, ...] = ()
+    plan_doc_types: frozenset[str] = frozenset()
+
+    def is_plan_type(self, doc_type: str | None) -> bool:
+        """Whether a document of this type carries a plan (``None``: no type heading was found)."""
+        return doc_type is not None and doc_type in self.plan_doc_types
 
     @classmethod
     def load(cls, data: dict[str, Any]) -> DocumentVocabulary:
@@ -56,6 +61,7 @@ class DocumentVocabulary:
             task_labels={fold(label): role for role, labels in data.get("task_labels", {}).items() for label in labels},
             task_unit_words=tuple(data.get("task_unit_words", [])),
             unit_count_notes=tuple(data.get("unit_count_notes", [])),
+            plan_doc_types=frozenset(data.get("plan_doc_types", [])),
         )
 
 

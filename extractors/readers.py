@@ -18,13 +18,27 @@ def supported_suffixes() -> frozenset[str]:
     return frozenset().union(*(reader.supported_formats() for reader in READERS))
 
 
+# Suffixes people upload that are never plans; named in the error so a clerk knows what went wrong.
+KNOWN_NON_PLANS = {
+    "a spreadsheet": frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv"}),
+    "an old Word 97-2003 (.doc) file": frozenset({".doc"}),
+    "an image": frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".gif", ".bmp", ".webp"}),
+    "an archive": frozenset({".zip", ".rar", ".7z", ".gz", ".tar"}),
+    "a presentation": frozenset({".ppt", ".pptx", ".odp"}),
+}
+
+
 def reader_for(path: Path) -> type[DocumentReader]:
     suffix = path.suffix.lower()
     for reader in READERS:
         if suffix in reader.supported_formats():
             return reader
     known = ", ".join(sorted(supported_suffixes()))
-    raise UnsupportedFormatError(path, f"unsupported file type '{suffix or '(none)'}' (vnplan reads {known})")
+    for what, suffixes in KNOWN_NON_PLANS.items():
+        if suffix in suffixes:
+            advice = "save it as .docx" if suffix == ".doc" else "not a plan document"
+            raise UnsupportedFormatError(path, f"{what} ({suffix}), {advice}: vnplan reads {known}")
+    raise UnsupportedFormatError(path, f"unsupported file type '{suffix or '(none)'}': vnplan reads {known}")
 
 
 def read_document(path: Path) -> Document:

@@ -7,12 +7,14 @@ anything else is one block per line, its kind read from its markup
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from extractors.base import DocumentReader
-from extractors.errors import UnreadableDocumentError
+from extractors.errors import TruncatedFileError, UnreadableDocumentError, VnplanError
 from extractors.layout import classify_line
 from extractors.model import Block, BlockKind, Cell, Document, Provenance, Row
+from extractors.sniff import Sniffed, sniff
 from normalizers.text import clean_text, has_leading_footnote_marker, strip_footnote_markers
 
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
@@ -36,17 +38,39 @@ class TextReader(DocumentReader):
         return frozenset({".txt", ".md", ".markdown"})
 
     def is_valid(self) -> bool:
+        return self._decoded() is not None
+
+    def _decoded(self) -> str | None:
+        """The text: UTF-8 (with or without BOM), or UTF-16 with a BOM (Windows Notepad's "Unicode")."""
+        if self.data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            try:
+                return self.data.decode("utf-16")
+            except UnicodeDecodeError:
+                return None
+        if b"\x00" in self.data:
+            return None
         try:
-            self.data.decode("utf-8")
+            return self.data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            return False
-        return b"\x00" not in self.data
+            return None
 
     def convert(self) -> Document:
-        if not self.is_valid():
-            raise UnreadableDocumentError(self.path, "not a UTF-8 text file")
-        text = self.data.decode("utf-8-sig")
+        text = self._decoded()
+        if text is None:
+            raise self._not_text()
         return self._document(parse_text_lines(text.splitlines()))
+
+    def _not_text(self) -> VnplanError:
+        if sniff(self.data) is not Sniffed.OTHER:
+            return self.not_this_format("a text file")
+        try:
+            self.data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            if error.reason == "unexpected end of data":  # only the last character is cut
+                return TruncatedFileError(self.path, "truncated file: the text ends in the middle of a character")
+        return UnreadableDocumentError(
+            self.path, "not a UTF-8 text file (an old 8-bit encoding or binary data): save it as UTF-8"
+        )
 
 
 def parse_text_lines(lines: list[str]) -> list[Block]:

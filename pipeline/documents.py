@@ -7,8 +7,9 @@ from pathlib import Path
 
 from extractors.appendix import extract_appendix
 from extractors.directives import extract_directives
+from extractors.errors import NotAPlanError
 from extractors.limits import DEFAULT_LIMITS, ResourceLimits, budget_scope
-from extractors.metadata import extract_metadata
+from extractors.metadata import default_document_vocabulary, extract_metadata
 from extractors.readers import read_document
 from extractors.task_list import locate_task_list, read_section_tasks
 from normalizers.agencies import default_resolver
@@ -50,8 +51,18 @@ def _stages(path: Path, on_stage: StageListener, check: Callable[[str], None]) -
     )
     directives = extract_directives(document, task_list.section if sections else None)
     check("the end of extraction")
+    if not (appendix["targets"] or appendix["tasks"] or sections or directives):
+        _unless_titled_as_a_plan(path, metadata.doc_type)
     on_stage("normalize")
     plan = build_plan(document, metadata, appendix, directives, sections)
     on_stage("validate")
     # The records were built field by field with model_copy, which skips validation: check them whole.
     return PlanRecords.model_validate(plan.model_dump())
+
+
+def _unless_titled_as_a_plan(path: Path, doc_type: str | None) -> None:
+    """A document with nothing to extract is published (flagged) only if it calls itself a plan."""
+    if default_document_vocabulary().is_plan_type(doc_type):
+        return  # a plan whose task list was not found: published with a review row (pipeline.build)
+    what = f"a {doc_type.lower()}" if doc_type else "no plan title (Kế hoạch, Quyết định...) either"
+    raise NotAPlanError(path, f"not a plan: no task or target table found, and {what}")

@@ -40,6 +40,7 @@ DEFAULT_OVERRIDES_PATH = Path("state/overrides.json")
 AGENCY_FIELDS = ("lead", "support", "tracking_agencies")
 DEADLINE_FIELD = "deadline"
 DOCUMENT_FIELD = "tasks"  # a document-level review row: the document has no task list
+FILE_FIELD = "file"  # a document-level review row: the file could not be processed and was quarantined
 REVIEW_FIELDS = (DEADLINE_FIELD, DOCUMENT_FIELD, *AGENCY_FIELDS)  # the fields a review row can be about
 Decision = Literal["accept", "correct"]
 OverrideKey = tuple[str, str, str]
@@ -64,7 +65,7 @@ def is_iso_date(value: str) -> bool:
 
 def subject_of(field: str) -> ReviewSubject:
     """What kind of value a record field holds."""
-    if field == DOCUMENT_FIELD:
+    if field in (DOCUMENT_FIELD, FILE_FIELD):
         return "document"
     return "deadline" if field == DEADLINE_FIELD else "agency"
 

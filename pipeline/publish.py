@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -51,9 +51,10 @@ def _write_table(path: Path, rows: list[dict[str, Any]], schema: pa.Schema, csv:
         atomic_write(path.with_suffix(".csv"), lambda target: pa_csv.write_csv(table, target))
 
 
-def write_dataset(plans: list[PlanRecords], out: Path) -> None:
+def write_dataset(plans: list[PlanRecords], out: Path, unread: Sequence[ReviewItem] = ()) -> None:
     """Write these plans as the dataset in ``out`` (stale per-plan JSON files are removed).
 
+    ``unread`` are the review rows of the files that could not be processed: they join the review queue.
     Ids are not checked here: the quality gate checks them before the dataset is published.
     """
     json_dir = out / "json"
@@ -75,7 +76,7 @@ def write_dataset(plans: list[PlanRecords], out: Path) -> None:
     )
     _write_table(
         out / "review_queue.parquet",
-        [item.model_dump() for item in review_queue(plans)],
+        [item.model_dump() for item in [*review_queue(plans), *unread]],
         arrow_schema(ReviewItem),
         csv=True,
     )

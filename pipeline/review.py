@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[imp
 
 from normalizers.text import clean_text
 from pipeline.overrides import (
+    FILE_FIELD,
     REVIEW_FIELDS,
     Override,
     add_overrides,
@@ -31,6 +33,8 @@ from pipeline.overrides import (
     subject_of,
 )
 from pipeline.publish import atomic_write, atomic_write_text
+from pipeline.run_result import failure_review_item
+from pipeline.runs import MANIFEST
 from pipeline.runs import dataset_dir as current_dataset
 from schemas.records import DeadlineKind, PlanRecords, TargetRecord, TaskRecord
 
@@ -63,7 +67,7 @@ _WIDTHS = {"raw": 40, "text": 60, "understood": 40, "reason": 30, "candidate": 3
 
 
 def _record_columns(record: TaskRecord | TargetRecord | None) -> dict[str, Any]:
-    if record is None:  # cannot happen in a published dataset; the row still shows the item
+    if record is None:  # a document-level row (no task list, or a file that could not be read)
         return dict.fromkeys(("record_type", "source", "group", "stt", "page", "text"))
     return {
         "record_type": "task" if isinstance(record, TaskRecord) else "target",
@@ -111,7 +115,31 @@ def review_rows(dataset_dir: Path) -> list[dict[str, Any]]:
         except ValueError as error:  # pydantic's ValidationError is a ValueError
             raise ValueError(f"{path}: not a plan file of this vnplan version: {error}") from error
         rows.extend(_rows(plan))
+    rows.extend(_unread_rows(json_dir.parent / MANIFEST))
     return rows
+
+
+def _unread_rows(manifest_path: Path) -> Iterator[dict[str, Any]]:
+    """The files the run could not process (its manifest's failures): one row each, to be fixed at the source."""
+    if not manifest_path.is_file():
+        return
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    for failure in manifest.get("failures", []):
+        item = failure_review_item(failure)
+        yield {
+            "record_id": item.record_id,
+            "field": item.field,
+            "raw": item.raw,
+            "doc_id": item.doc_id,
+            "document": item.raw,
+            "province": None,
+            **_record_columns(None),
+            "subject": item.subject,
+            "understood": item.understood,
+            "reason": item.reason,
+            "candidate": None,
+            "score": None,
+        }
 
 
 def export_review(dataset_dir: Path, out_path: Path) -> int:
@@ -238,6 +266,8 @@ def _check(cells: dict[str, str]) -> Override | str | None:
         decision = "correct"
     if decision not in DECISIONS:
         return f"decision {cells['decision']!r} is not one of: accept, correct"
+    if cells["field"] == FILE_FIELD:
+        return "a file that could not be read cannot be decided here: fix or replace the file (see reason)"
     if not cells["record_id"] or cells["field"] not in REVIEW_FIELDS:
         return "the record_id/field columns were changed; they must stay as exported"
     subject = subject_of(cells["field"])

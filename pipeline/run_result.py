@@ -6,11 +6,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pipeline.overrides import StaleOverride
+from pipeline.overrides import FILE_FIELD, StaleOverride
 from pipeline.quality import QualityReport
-from schemas.records import PlanRecords
+from schemas.records import PlanRecords, ReviewItem
 
 DocumentStatus = Literal["processed", "cached", "failed"]
+
+
+UNREAD = "not processed: the file was set aside in quarantine"
 
 
 @dataclass(frozen=True)
@@ -18,9 +21,28 @@ class Failure:
     path: str
     reason: str
     quarantined: str | None = None  # where the copy of the document was put aside
+    sha256: str | None = None
 
     def as_dict(self) -> dict[str, str | None]:
-        return {"path": self.path, "reason": self.reason, "quarantined": self.quarantined}
+        return {"path": self.path, "reason": self.reason, "quarantined": self.quarantined, "sha256": self.sha256}
+
+    def review_item(self) -> ReviewItem:
+        """The review-queue row that tells a person this file was not read, and why."""
+        return failure_review_item(self.as_dict())
+
+
+def failure_review_item(failure: dict[str, str | None]) -> ReviewItem:
+    """The review row of one failure, from a ``Failure`` or its manifest entry (``as_dict``)."""
+    path, sha = str(failure["path"]), failure.get("sha256")
+    return ReviewItem(
+        doc_id=sha or "",
+        record_id=f"sha256:{sha}" if sha else path,
+        field=FILE_FIELD,
+        subject="document",
+        raw=Path(path).name,
+        understood=UNREAD,
+        reason=str(failure["reason"]),
+    )
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extractors.readers import supported_suffixes
 from pipeline.run_result import Failure
 from schemas.records import PlanRecords
 
@@ -15,15 +14,17 @@ FORMAT_PREFERENCE = {"docx": 0, "text": 1, "pdf": 2}
 
 
 def discover(paths: list[Path]) -> tuple[list[Path], list[Failure]]:
-    """Every readable file under the given paths, in a stable order; missing paths are failures."""
-    suffixes = supported_suffixes()
+    """Every file under the given paths, in a stable order; missing paths are failures.
+
+    Files of a type vnplan does not read are listed too: an upload in the inbox that cannot be a plan
+    (a spreadsheet, a scan as .jpg) gets an error and a quarantine entry, never silent neglect.
+    Hidden files (``.name``, e.g. a download in progress) and Office lock files (``~$name``) are left alone.
+    """
     files: list[Path] = []
     failures: list[Failure] = []
     for path in paths:
         if path.is_dir():
-            files.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes and not _hidden(p))
-            )
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p.relative_to(path))))
         elif path.is_file():
             files.append(path)
         else:
@@ -32,7 +33,8 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[Failure]]:
 
 
 def _hidden(path: Path) -> bool:
-    return any(part.startswith(".") for part in path.parts if part not in (".", ".."))
+    """A dot file or folder, or an Office lock file (``~$name.docx``, written while the document is open)."""
+    return any(part.startswith((".", "~$")) for part in path.parts if part not in (".", ".."))
 
 
 def merge_formats(plans: list[PlanRecords]) -> list[PlanRecords]:
