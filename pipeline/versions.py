@@ -9,13 +9,27 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import shutil
+import subprocess
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 PACKAGES = ("extractors", "normalizers", "pipeline", "schemas")
 # Libraries whose upgrade can change what is read from a document.
-READING_LIBRARIES = ("pdfplumber", "pdfminer.six", "python-docx", "spacy", "underthesea", "rapidfuzz", "pydantic")
+READING_LIBRARIES = (
+    "pdfplumber",
+    "pdfminer.six",
+    "pypdfium2",
+    "python-docx",
+    "olefile",
+    "pytesseract",
+    "spacy",
+    "underthesea",
+    "rapidfuzz",
+    "pydantic",
+)
 NO_OVERRIDES = "none"
 
 
@@ -58,7 +72,23 @@ def _library_versions() -> list[tuple[str, bytes]]:
             versions.append((name, importlib.metadata.version(name).encode()))
         except importlib.metadata.PackageNotFoundError:
             versions.append((name, b"absent"))
+    versions.append(("tesseract", _tesseract_version()))
     return versions
+
+
+@lru_cache(maxsize=1)
+def _tesseract_version() -> bytes:
+    """The OCR engine's version and languages: another engine reads scans differently."""
+    binary = shutil.which("tesseract")
+    if binary is None:
+        return b"absent"
+    try:
+        version = subprocess.run([binary, "--version"], capture_output=True, timeout=30, check=False).stdout
+        langs = subprocess.run([binary, "--list-langs"], capture_output=True, timeout=30, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return b"unusable"
+    # The first line of each: "tesseract 5.3.0", then one language per line after a heading.
+    return b" ".join(version.splitlines()[:1] + sorted(langs.splitlines()[1:]))
 
 
 @dataclass(frozen=True)
