@@ -4,15 +4,36 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck eval bench schema clean
+.PHONY: run test lint typecheck eval bench schema clean system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
+$(STAMP): pyproject.toml | $(BIN)/python system-deps
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# OCR of scanned PDFs needs tesseract and its Vietnamese data (Debian/Ubuntu: tesseract-ocr, tesseract-ocr-vie).
+# Checked on every `make run`/`make test` (no stamp: a removed package is noticed; the check is one command) and
+# installed with apt-get where missing: as root directly, else with `sudo -n`; `apt-get update` only if the
+# install fails (stale package lists).
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-vie
+APT_INSTALL = env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(OCR_PACKAGES)
+
+system-deps:
+	@if tesseract --list-langs 2>&1 | grep -qx vie; then exit 0; fi; \
+	echo "tesseract with Vietnamese data (vie) is missing: installing $(OCR_PACKAGES)"; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	else echo "make: cannot install $(OCR_PACKAGES): not root and no password-less sudo;" \
+		"run 'sudo apt-get install -y $(OCR_PACKAGES)' and try again" >&2; exit 1; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then echo "make: no apt-get here: install tesseract and its" \
+		"Vietnamese language data (vie) with this system's package manager, then try again" >&2; exit 1; fi; \
+	$$SUDO $(APT_INSTALL) || { $$SUDO apt-get update && $$SUDO $(APT_INSTALL); } || { \
+		echo "make: apt-get could not install $(OCR_PACKAGES) (see above)" >&2; exit 1; }; \
+	tesseract --list-langs 2>&1 | grep -qx vie || { \
+		echo "make: tesseract still lists no Vietnamese data (vie) after the install" >&2; exit 1; }
 
 run: $(STAMP)
 	$(BIN)/vnplan run samples/ --out out/
@@ -32,10 +53,13 @@ eval: $(STAMP)
 		$(BIN)/vnplan eval --gold tests/fixtures/gold --pred out/eval-$$fmt/dataset; \
 	done
 
-# Agency and deadline normalization: speed, and accuracy on every gold cell/timeline (README figures).
+# Agency and deadline normalization (speed, accuracy on every gold cell/timeline: README figures), then the
+# whole pipeline on this machine, written to BENCHMARKS.md (bench/pipeline_bench.py; e.g. BENCH_ARGS=--quick).
 bench: $(STAMP)
-	$(BIN)/python benchmarks/agency_bench.py
-	$(BIN)/python benchmarks/deadline_bench.py
+	@$(BIN)/python -c "import pymupdf" >/dev/null 2>&1 || $(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m bench.agency_bench
+	$(BIN)/python -m bench.deadline_bench
+	$(BIN)/python -m bench.pipeline_bench $(BENCH_ARGS)
 
 schema: $(STAMP)
 	$(BIN)/vnplan schema

@@ -52,8 +52,11 @@ def read_table_rows(table: LogicalTable, start: int = 0) -> list[AppendixRow]:
     group: str | None = None
     group_title: str | None = None
     records: list[AppendixRow] = []
+    # A row may be shorter than the header (the model does not promise rectangular tables): its missing
+    # cells are empty.
+    width = 1 + max([0, *table.roles, *table.years])
     for row in table.rows:
-        texts = row.texts
+        texts = row.texts + [""] * (width - len(row.cells))
         title = group_title_of(row)
         if title is not None:
             group, group_title = normalize_stt(texts[0]), title

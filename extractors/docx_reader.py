@@ -26,6 +26,7 @@ from normalizers.text import clean_text
 
 _FOOTNOTE_MARK = re.compile(r"^\W*\d{0,3}\W*$")
 _P, _TBL, _SDT = qn("w:p"), qn("w:tbl"), qn("w:sdt")
+_MAX_COLUMNS = 63  # Word's own limit on the columns of a table
 
 
 class DocxReader(DocumentReader):
@@ -45,6 +46,8 @@ class DocxReader(DocumentReader):
             body = docx.Document(io.BytesIO(self.data)).element.body
         except Exception as error:  # python-docx raises many types for a broken package
             raise UnreadableDocumentError(self.path, f"cannot open the Word file ({error})") from error
+        if body is None:  # <w:body> is optional in WordprocessingML: a document without one is empty
+            return self._document([])
         pages = _PageCounter(body)
         blocks: list[Block] = []
         for element in _body_items(body):
@@ -133,17 +136,22 @@ def _cell_content(tc: Any) -> tuple[str, bool]:
 def _int_attr(element: Any, tag: str, default: int) -> int:
     node = element.find(tag) if element is not None else None
     value = node.get(qn("w:val")) if node is not None else None
-    return int(value) if value and value.isdigit() else default
+    # ASCII digits only: str.isdigit() is also true for "²" or "١", which are not OOXML numbers.
+    return int(value) if value and value.isascii() and value.isdigit() else default
 
 
 def _table_rows(tbl: Any, pages: _PageCounter) -> list[Row]:
     rows: list[Row] = []
+    # A row is no wider than the table's grid, and Word tables have at most 63 columns: a wider span or skip is
+    # damage, which taken at face value ("gridSpan" 100000000) would build millions of cells.
+    grid = tbl.find(qn("w:tblGrid"))
+    widest = max(_MAX_COLUMNS, len(grid.findall(qn("w:gridCol"))) if grid is not None else 0)
     for tr in tbl.iterchildren(qn("w:tr")):
         trpr = tr.find(qn("w:trPr"))
-        cells: list[Cell] = [Cell() for _ in range(_int_attr(trpr, qn("w:gridBefore"), 0))]
+        cells: list[Cell] = [Cell() for _ in range(min(_int_attr(trpr, qn("w:gridBefore"), 0), widest))]
         for tc in tr.iterchildren(qn("w:tc")):
             tcpr = tc.find(qn("w:tcPr"))
-            span = max(1, _int_attr(tcpr, qn("w:gridSpan"), 1))
+            span = max(1, min(_int_attr(tcpr, qn("w:gridSpan"), 1), widest - len(cells)))
             vmerge = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
             continues_above = vmerge is not None and vmerge.get(qn("w:val")) in (None, "continue")
             if continues_above:

@@ -13,6 +13,10 @@ class VnplanError(Exception):
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
 
+    def __reduce__(self) -> tuple[type[VnplanError], tuple[str, str]]:
+        """Rebuilt from path and reason: the error crosses from a Dask worker to the flow with its reason."""
+        return type(self), (str(self.path), self.reason)
+
 
 class UnsupportedFormatError(VnplanError):
     """No reader handles this file (a spreadsheet, an image, an archive...)."""

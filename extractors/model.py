@@ -27,10 +27,14 @@ class BlockKind(StrEnum):
 
 @dataclass(frozen=True)
 class Provenance:
-    """Where a block or row came from: a page (PDF, DOCX when known) or a line (text)."""
+    """Where a block or row came from: a page (PDF, DOCX when known) or a line (text).
+
+    ``ocr`` is true for what was read by OCR from a scanned page (its words may be misread).
+    """
 
     page: int | None = None
     line: int | None = None
+    ocr: bool = False
 
 
 @dataclass
@@ -93,6 +97,8 @@ class Document:
     sha256: str
     blocks: list[Block]
     page_count: int | None = None
+    ocr_pages: tuple[int, ...] = ()
+    """The pages read by OCR (scanned pages without a text layer); empty for a born-digital document."""
 
     def tables(self) -> list[Block]:
         return [block for block in self.blocks if block.is_table]

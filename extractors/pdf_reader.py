@@ -6,15 +6,21 @@ footnote markers from cells and lines alike.  The remaining text lines are
 grouped into paragraphs with a few layout rules (see ``PdfSettings``), because
 pdfplumber stops at lines.  A table that runs over several pages comes out as
 one table block per page; ``extractors.tables`` stitches them back together.
+
+A page without a text layer (a scan) is read by OCR (``extractors.ocr``): the ruling
+lines found in the page's image become the table grid, tesseract's invisible text
+layer of the rest of the page is read by the same page code, each table cell gets its
+own OCR reading, and the blocks are marked ``Provenance.ocr``.
 """
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +28,15 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
+from extractors import ocr
 from extractors.base import DocumentReader
-from extractors.errors import UnreadableDocumentError, VnplanError
+from extractors.errors import (
+    EncryptedDocumentError,
+    ScannedDocumentError,
+    TruncatedFileError,
+    UnreadableDocumentError,
+    VnplanError,
+)
 from extractors.layout import classify_line, is_all_caps, is_page_number
 from extractors.limits import check_budget
 from extractors.model import Block, BlockKind, Cell, Document, Provenance, Row
@@ -31,6 +44,8 @@ from extractors.settings import DEFAULT_PDF_SETTINGS, PdfSettings
 from normalizers.text import clean_text
 
 _STARTS_NEW_ITEM = re.compile(r"^(?:[-+•–]\s|\d{1,2}(?:\.\d{1,2})*\.\s|[IVXLC]{1,6}\.\s|[a-zđ]\)\s|Điều\s\d)")
+_ENCRYPTED = "PDF is encrypted (password-protected): remove the password and upload it again"
+_TRAILING_FILLER = b"\x00\r\n\t \x1a"
 
 
 @dataclass
@@ -70,21 +85,36 @@ class PdfReader(DocumentReader):
 
     def convert(self) -> Document:
         if not self.is_valid():
-            raise UnreadableDocumentError(self.path, "not a PDF file (no %PDF header)")
+            raise self.not_this_format("a PDF file")
+        if b"%%EOF" not in self.data.rstrip(_TRAILING_FILLER)[-1024:]:
+            # A PDF ends with %%EOF; pdfminer would still read the pages it can reach, and publish them as
+            # if they were the whole plan.
+            raise TruncatedFileError(
+                self.path, "truncated file: the PDF ends early (no end-of-file marker; an interrupted download?)"
+            )
         try:
             pdf = pdfplumber.open(io.BytesIO(self.data))
         except PDFPasswordIncorrect as error:
-            raise UnreadableDocumentError(self.path, "PDF is encrypted") from error
+            raise EncryptedDocumentError(self.path, _ENCRYPTED) from error
         except PdfminerException as error:
-            reason = "PDF is encrypted" if "password" in str(error).lower() else f"damaged or truncated PDF ({error})"
-            raise UnreadableDocumentError(self.path, reason) from error
+            # pdfplumber wraps pdfminer's error as the first argument (PDFPasswordIncorrect for a password).
+            cause = error.args[0] if error.args else error
+            if isinstance(cause, PDFPasswordIncorrect) or "password" in str(cause).lower():
+                raise EncryptedDocumentError(self.path, _ENCRYPTED) from error
+            raise UnreadableDocumentError(self.path, f"damaged PDF: {_describe(cause)}") from error
         blocks: list[Block] = []
         saw_text = False
+        scans = ocr.DocumentOcr(self.settings.ocr)
         try:
             with pdf:
                 for number, page in enumerate(pdf.pages, start=1):
-                    saw_text = saw_text or bool(page.chars)
-                    blocks.extend(self._page_blocks(page, number))
+                    if self._needs_ocr(page):
+                        scanned = self._scanned_page_blocks(page, number, scans)
+                        saw_text = saw_text or any(map(_has_text, scanned))
+                        blocks.extend(scanned)
+                    else:
+                        saw_text = saw_text or bool(page.chars)
+                        blocks.extend(self._page_blocks(page, number))
                     # Stream: drop the page's parsed objects and pdfplumber's text-map cache (an lru_cache
                     # that would otherwise keep up to 128 pages alive) before the next page is parsed.
                     page.close()
@@ -93,10 +123,55 @@ class PdfReader(DocumentReader):
         except VnplanError:
             raise
         except Exception as error:  # pdfminer raises many types on a damaged file
-            raise UnreadableDocumentError(self.path, f"damaged or truncated PDF ({error})") from error
-        if not saw_text:
-            raise UnreadableDocumentError(self.path, "no text layer: looks like a scan")
-        return self._document(blocks, page_count=page_count)
+            raise UnreadableDocumentError(self.path, f"damaged PDF: {_describe(error)}") from error
+        if scans.pages_unread or not saw_text:
+            raise ScannedDocumentError(self.path, _scan_failure(scans, saw_text))
+        document = self._document(blocks, page_count=page_count)
+        document.ocr_pages = tuple(scans.pages_read)
+        return document
+
+    # -- a scanned page -------------------------------------------------------------------
+
+    def _needs_ocr(self, page: Any) -> bool:
+        """No text layer, or practically none (a page number, a scanner's watermark): the page is a picture."""
+        settings = self.settings.ocr
+        return settings.enabled and sum(1 for c in page.chars if str(c.get("text", "")).strip()) < settings.min_chars
+
+    def _scanned_page_blocks(self, page: Any, number: int, scans: ocr.DocumentOcr) -> list[Block]:
+        """The blocks of a page read by OCR, marked ``ocr`` (none for a blank page).
+
+        The ruling lines found in the image are the table grid; tesseract's text layer of the rest of the page
+        is read by ``_page_blocks``, and every table cell is then filled with its own OCR reading.
+        """
+        settings = self.settings.ocr
+        scanned = scans.prepare(page.to_image(resolution=settings.dpi).original, number)
+        if scanned is None:
+            return []
+        reader = copy.copy(self)  # the same reader, with the settings an OCR text layer needs
+        reader.settings = replace(
+            self.settings,
+            table_settings=scanned.table_settings(self.settings.table_settings),
+            superscript_max_ratio=settings.superscript_max_ratio,
+            size_tolerance=settings.size_tolerance,
+        )
+        # The same grid on the scanned page: its tables are left out of the page's reading (their cells are read
+        # one by one).  Without a grid found in the image nothing is left out.
+        grids = page.find_tables(reader.settings.table_settings) if scanned.has_grid else []
+        try:
+            text_layer = scanned.text_layer([table.bbox for table in grids])
+            with pdfplumber.open(io.BytesIO(text_layer)) as layer:
+                blocks = reader._page_blocks(layer.pages[0], number)
+                tables = sorted(layer.pages[0].find_tables(reader.settings.table_settings), key=lambda t: t.bbox[1])
+            _fill_cells(scanned, tables, [block for block in blocks if block.is_table])
+        except (ocr.OcrFailedError, ocr.OcrUnavailableError) as error:
+            raise ScannedDocumentError(
+                self.path, f"no text layer on page {number}: looks like a scan, and OCR failed ({error})"
+            ) from error
+        for block in blocks:
+            block.provenance = replace(block.provenance, ocr=True)
+            for row in block.rows:
+                row.provenance = replace(row.provenance, ocr=True)
+        return blocks
 
     # -- one page -------------------------------------------------------------------------
 
@@ -203,6 +278,45 @@ class PdfReader(DocumentReader):
         return indent_left > self.settings.centre_tolerance and abs(indent_left - indent_right) <= max(
             self.settings.centre_tolerance, 0.1 * (right - left)
         )
+
+
+def _fill_cells(scanned: ocr.OcrPage, tables: list[Any], blocks: list[Block]) -> None:
+    """Give every real cell of an OCR page's table blocks its own OCR reading (``OcrPage.read_cells``).
+
+    ``tables`` are pdfplumber's tables of the page in the order ``_page_blocks`` placed them (by top), so the
+    n-th table's grid positions are the n-th table block's cells.
+    """
+    cells: list[tuple[Cell, tuple[float, float, float, float]]] = []
+    for table, block in zip(tables, blocks, strict=True):
+        for table_row, row in zip(table.rows, block.rows, strict=True):
+            for bbox, cell in zip(table_row.cells, row.cells, strict=True):
+                if bbox is not None:
+                    cells.append((cell, tuple(bbox)))
+    for (cell, _), text in zip(cells, scanned.read_cells([bbox for _, bbox in cells]), strict=True):
+        cell.text = clean_text(text)
+
+
+def _has_text(block: Block) -> bool:
+    """A paragraph, or a table with some text in its cells (OCR of an empty ruled grid gives empty cells)."""
+    return bool(block.text) or any(not row.is_empty for row in block.rows)
+
+
+def _scan_failure(scans: ocr.DocumentOcr, saw_text: bool) -> str:
+    """Why a document with scanned pages cannot be read, in a clerk's words."""
+    if scans.pages_unread and saw_text:  # the other pages were read: say which ones were not
+        unread = scans.pages_unread
+        pages = f"page{'s' if len(unread) > 1 else ''} {', '.join(map(str, unread))}"
+        return f"no text layer on {pages}: looks like a scan, and {scans.unavailable}"
+    if scans.pages_unread:
+        return f"no text layer: looks like a scan, and {scans.unavailable}"
+    if scans.settings.enabled:
+        return "no text layer: looks like a scan, and OCR found no text"
+    return "no text layer: looks like a scan"
+
+
+def _describe(error: object) -> str:
+    """pdfminer's message, or its error type when the message is empty (many are)."""
+    return str(error) or type(error).__name__
 
 
 def _column_left(table: Any, column: int) -> float:

@@ -99,7 +99,7 @@ def header_size(rows: list[Row], vocabulary: ColumnVocabulary) -> int:
     size = 1
     for row in rows[1:]:
         texts = [text for text in row.texts if text]
-        first_cell_empty = not row.cells[0].text
+        first_cell_empty = not row.cells or not row.cells[0].text  # a ragged row may have no cell at all
         if texts and first_cell_empty and all(vocabulary.is_header_word(text) for text in texts):
             size += 1
         elif texts and [fold(t) for t in row.texts] == [fold(t) for t in rows[0].texts]:

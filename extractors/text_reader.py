@@ -18,7 +18,9 @@ from extractors.sniff import Sniffed, sniff
 from normalizers.text import clean_text, has_leading_footnote_marker, strip_footnote_markers
 
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
-_BOLD_SPAN = re.compile(r"\*\*.*?\*\*|__.*?__|<(b|strong)>.*?</\1>", re.IGNORECASE | re.DOTALL)
+# An HTML bold span stops at the next opening tag of its kind: with ".*?" alone, every "<b>" without a closing
+# tag scanned the rest of the line, and a long line of them took minutes (quadratic).
+_BOLD_SPAN = re.compile(r"\*\*.*?\*\*|__.*?__|<(b|strong)>(?:(?!<\1>).)*?</\1>", re.IGNORECASE | re.DOTALL)
 _WORD = re.compile(r"\w")
 
 

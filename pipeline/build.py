@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from typing import TypeVar
 
 from extractors.appendix import AppendixRow
 from extractors.directives import DirectiveSentence
@@ -28,6 +29,8 @@ from schemas.records import (
 )
 
 NO_TASK_LIST = "no task list found: no appendix task table and no body section that assigns tasks"
+READ_BY_OCR = "read by OCR: check the text"
+Built = TypeVar("Built", TargetRecord, TaskRecord)
 
 
 def document_record(document: Document, meta: DocumentMetadata) -> DocumentRecord:
@@ -45,15 +48,18 @@ def document_record(document: Document, meta: DocumentMetadata) -> DocumentRecor
         vision_year=meta.vision_year,
         title=meta.title,
         page_count=document.page_count,
+        ocr=bool(document.ocr_pages),
     )
 
 
 class RecordBuilder:
     """Builds one plan's records; the values a person should check are collected on the way."""
 
-    def __init__(self, doc: DocumentRecord) -> None:
+    def __init__(self, doc: DocumentRecord, ocr_pages: Iterable[int] = ()) -> None:
         self.doc = doc
+        self.ocr_pages = frozenset(ocr_pages)
         self.review: list[ReviewItem] = []
+        self._queued: dict[tuple[str, str, str], int] = {}  # (record_id, field, raw) -> its review item
 
     def deadline(self, raw: str | None, record_id: str) -> Deadline:
         """The parsed deadline; a flagged one is queued for a person with what was understood and why."""
@@ -69,6 +75,7 @@ class RecordBuilder:
 
     def flag(self, record_id: str, field: str, raw: str, understood: str, reason: str, **agency: object) -> None:
         """Queue one value for a person: what was written, what the machine understood, and why it asks."""
+        self._queued.setdefault((record_id, field, raw), len(self.review))
         self.review.append(
             ReviewItem.model_validate(
                 {
@@ -83,6 +90,45 @@ class RecordBuilder:
                 }
             )
         )
+
+    def read_by_ocr(self, record: Built) -> Built:
+        """``record`` marked ``ocr`` when its page was read by OCR (a scan), with its agencies and deadline queued.
+
+        OCR may misread a letter of an agency's name or a digit of a date, so every agency and the deadline
+        go to a person, like any other flagged value: the deadline gets ``needs_review`` and the reason, and a
+        value already queued for another reason gets this reason added to its review row.
+        """
+        if not self.ocr_pages or (record.page is not None and record.page not in self.ocr_pages):
+            return record
+        update: dict[str, object] = {"ocr": True}
+        fields: tuple[str, ...]
+        if isinstance(record, TargetRecord):
+            record_id, fields = record.target_id, ("tracking_agencies",)
+        else:
+            record_id, fields = record.task_id, ("lead", "support")
+        for field in fields:
+            for ref in getattr(record, field):
+                self.flag_ocr(record_id, field, ref.raw, ref.name, name=ref.name)
+        if not getattr(record, fields[0]):  # nobody named: OCR may have lost the name
+            self.flag_ocr(record_id, fields[0], "", "")
+        if isinstance(record, TaskRecord):
+            deadline: Deadline = record.deadline
+            if READ_BY_OCR not in deadline.reasons:
+                reasons = [*deadline.reasons, READ_BY_OCR]
+                deadline = deadline.model_copy(update={"needs_review": True, "reasons": reasons})
+            self.flag_ocr(record_id, "deadline", record.deadline_raw or "", describe_deadline(deadline))
+            update["deadline"] = deadline
+        return record.model_copy(update=update)
+
+    def flag_ocr(self, record_id: str, field: str, raw: str, understood: str, **agency: object) -> None:
+        """Queue a value read by OCR; a value queued already (one review row per value) gets the reason added."""
+        index = self._queued.get((record_id, field, raw))
+        if index is None:
+            self.flag(record_id, field, raw, understood, READ_BY_OCR, **agency)
+            return
+        item = self.review[index]
+        if READ_BY_OCR not in item.reason:
+            self.review[index] = item.model_copy(update={"reason": f"{item.reason}; {READ_BY_OCR}"})
 
     def agencies(self, cell: str | None, record_id: str, field: str) -> list[AgencyRef]:
         """The refs of one agency cell, resolved in the plan's own jurisdiction."""
@@ -202,11 +248,13 @@ def build_plan(
 ) -> PlanRecords:
     """read → extract has been done: here every extracted row becomes a canonical record."""
     doc = document_record(document, meta)
-    builder = RecordBuilder(doc)
+    builder = RecordBuilder(doc, document.ocr_pages)
     targets = [builder.target(row) for row in appendix["targets"]]
     tasks = [builder.task(row) for row in appendix["tasks"]]
     tasks += [builder.section_task(task) for task in sections or []]
     tasks += [builder.directive(directive) for directive in directives]
+    targets = [builder.read_by_ocr(target) for target in targets]
+    tasks = [builder.read_by_ocr(task) for task in tasks]
     if not appendix["tasks"] and not sections:
         builder.flag(doc.plan_key, DOCUMENT_FIELD, "", "no tasks", NO_TASK_LIST)
     return PlanRecords(document=doc, targets=targets, tasks=tasks, review=builder.review)

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from extractors.limits import DEFAULT_LIMITS, ResourceLimits
 from pipeline.overrides import DEFAULT_OVERRIDES_PATH
 from pipeline.run_result import RunResult
 
@@ -18,13 +19,15 @@ def configure_prefect(state_dir: Path, quiet: bool) -> None:
     """Prefect's settings for vnplan, unless the environment sets them: read before Prefect is imported.
 
     Its database lives in the project's state folder (not the user's home); no telemetry (the machine may
-    have no internet); on the terminal, only warnings when a progress bar shows the run.
+    have no internet); on the terminal, only warnings when a progress bar shows the run (Dask's own
+    ``distributed`` loggers say INFO by default and reach the terminal through Prefect's root handler).
     """
     home = Path(os.environ.setdefault("PREFECT_HOME", str((state_dir / "prefect").resolve())))
     home.mkdir(parents=True, exist_ok=True)  # Prefect creates only the last level itself
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     if quiet:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
 
 
 def summary_table(result: RunResult) -> str:
@@ -105,6 +108,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
             overrides=Path(args.overrides),
             keep_runs=args.keep_runs,
             listener=progress,
+            workers=args.workers,
+            dask_address=args.dask_address,
+            limits=_limits(args),
         )
     print(summary_table(result))
     if not result.published:
@@ -126,6 +132,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         port=args.port,
         state_dir=STATE_DIR,
         keep_runs=args.keep_runs,
+        workers=args.workers,
+        dask_address=args.dask_address,
     )
     return 0
 
@@ -165,6 +173,60 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _worker_count(text: str) -> int:
+    count = int(text)
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {count}")
+    return count
+
+
+def _limit(text: str) -> float | None:
+    """A per-document limit: a positive number, or 0 for none."""
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (no limit) or more, not {text}")
+    return value or None
+
+
+def _add_limit_options(parser: argparse.ArgumentParser) -> None:
+    """The per-document resource limits (``extractors.limits.ResourceLimits``); 0 switches one off."""
+    for option, field, unit in (
+        ("--max-file-mb", "max_file_mb", "MB: larger files are refused before they are read"),
+        ("--max-seconds", "max_seconds", "seconds one document may take"),
+        ("--max-memory-mb", "max_memory_mb", "MB the process may grow by while reading one document"),
+    ):
+        parser.add_argument(
+            option,
+            type=_limit,
+            default=getattr(DEFAULT_LIMITS, field),
+            metavar="N",
+            help=f"per-document limit in {unit} (default {getattr(DEFAULT_LIMITS, field):g}; 0 = none)",
+        )
+
+
+def _limits(args: argparse.Namespace) -> ResourceLimits:
+    return ResourceLimits(args.max_file_mb, args.max_seconds, args.max_memory_mb)
+
+
+def _add_execution_options(parser: argparse.ArgumentParser) -> None:
+    """``--workers`` / ``--dask-address``: where the documents are processed (one or the other)."""
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers",
+        type=_worker_count,
+        default=1,
+        metavar="N",
+        help="process the documents on a local Dask cluster of N worker processes (default 1: one after the "
+        "other in this process, the only mode with the per-document timer); not with --dask-address",
+    )
+    where.add_argument(
+        "--dask-address",
+        metavar="ADDR",
+        help="process the documents on the workers of this Dask scheduler (tcp://host:8786); the inbox, OUT "
+        "and its cache must be on storage every worker shares; not with --workers",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vnplan", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -178,6 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run_parser.add_argument("--keep-runs", type=int, default=5, help="run folders to keep in OUT/runs (default 5)")
     run_parser.add_argument("--verbose", action="store_true", help="show Prefect's logs on the terminal")
+    _add_execution_options(run_parser)
+    _add_limit_options(run_parser)
     run_parser.set_defaults(handler=_cmd_run, label="run")
     serve_parser = commands.add_parser(
         "serve", help="serve the nightly rerun on a Prefect server (started locally unless PREFECT_API_URL is set)"
@@ -192,6 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--host", default="127.0.0.1", help="the local Prefect server's address")
     serve_parser.add_argument("--port", type=int, default=4200, help="the local Prefect server's port (UI and API)")
     serve_parser.add_argument("--keep-runs", type=int, default=5, help="run folders to keep in OUT/runs (default 5)")
+    _add_execution_options(serve_parser)
     serve_parser.set_defaults(handler=_cmd_serve, label="serve")
     review_parser = commands.add_parser("review", help="export flagged values for people, import their decisions")
     review_commands = review_parser.add_subparsers(dest="review_command", required=True)

@@ -9,19 +9,36 @@
   it and, only if no critical expectation failed, switches ``out/current`` to it.
 
 Without ``PREFECT_API_URL`` the flow runs in Prefect's ephemeral mode: nothing to start beforehand.
+
+**Execution.**  By default (``workers=1``, no ``dask_address``) the documents run one after the other on the
+flow's own thread, which is the main thread of ``vnplan run``: only there can the per-document time limit's
+timer signal stop a page that hangs (``extractors/limits.py``).  With ``workers > 1`` they run on a local
+Dask cluster of that many worker processes (one thread each: the work is CPU-bound Python, so threads would
+only queue on the GIL), with ``dask_address`` on the workers of an existing Dask scheduler; see
+:func:`_process_on_dask`.  The cache, retries, quarantine and outcomes are the same either way.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import socket
 import time
+from collections.abc import Iterable
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlsplit
 
+import psutil
 from prefect import flow, task
 from prefect.cache_policies import INPUTS, TASK_SOURCE
 from prefect.client.schemas.objects import State, TaskRun
+from prefect.context import FlowRunContext
+from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 from prefect.states import Failed
+from prefect.task_runners import TaskRunner
 
 from extractors.errors import VnplanError
 from extractors.limits import DEFAULT_LIMITS, ResourceLimits
@@ -43,6 +60,9 @@ from pipeline.sources import discover, merge_formats
 from pipeline.versions import file_sha256, pipeline_version
 from schemas.records import SCHEMA_VERSION, PlanRecords
 
+if TYPE_CHECKING:
+    from prefect_dask import DaskTaskRunner
+
 # Who hears the stages of the document being processed.  A module-level slot rather than a task
 # argument: task arguments are part of the cache key and must hash the same on every run.
 _listener: RunListener = SilentListener()
@@ -63,7 +83,8 @@ def _is_transient(task: Any, task_run: TaskRun, state: State) -> bool:
 
 @task(
     name="process_document",
-    cache_policy=INPUTS + TASK_SOURCE,
+    # The limits decide only whether a document finishes, never its records: a changed limit reuses the cache.
+    cache_policy=(INPUTS - "limits") + TASK_SOURCE,
     persist_result=True,
     cache_result_in_memory=False,
     retries=2,
@@ -74,7 +95,18 @@ def process_document(
     path: str, content_sha256: str, pipeline_key: str, limits: ResourceLimits = DEFAULT_LIMITS
 ) -> PlanRecords:
     """One document's records within ``limits`` (``content_sha256`` and ``pipeline_key`` are for the cache key)."""
-    return process_file(Path(path), on_stage=_listener.stage, limits=limits)
+    return process_file(Path(path), on_stage=_stage, limits=limits)
+
+
+def _stage(stage: str) -> None:
+    """Tell this process's listener the stage the document is at.
+
+    A function rather than ``_listener.stage``: for Dask, Prefect's task function is pickled by value together
+    with the globals it names, and the listener (a rich progress bar on stderr) cannot be pickled, nor should
+    a worker talk to a copy of it.  This function is pickled by reference, so a worker process calls its own
+    module's listener, which is silent.
+    """
+    _listener.stage(stage)
 
 
 def _failure_reason(error: BaseException) -> str:
@@ -83,30 +115,298 @@ def _failure_reason(error: BaseException) -> str:
     return f"unexpected error: {type(error).__name__}: {error}"
 
 
-def _process_all(files: list[Path], out: Path, pipeline_key: str, result: RunResult) -> list[PlanRecords]:
+@dataclass
+class Execution:
+    """How a run executes its documents, and (filled during the run) where each one ran; kept in the manifest.
+
+    ``workers == 1`` without ``dask_address``: serially on the flow's thread.  Otherwise on Dask: at
+    ``dask_address`` when given (``workers`` is then not used), else on a local cluster of ``workers`` processes.
+    """
+
+    workers: int = 1
+    dask_address: str | None = None
+    dask_workers: list[str] = field(default_factory=list)
+    """The workers the Dask scheduler had when the documents were submitted."""
+    ran_on: dict[str, str] = field(default_factory=dict)
+    """Input path → the Dask worker that ran its ``process_document`` task."""
+
+    def __post_init__(self) -> None:
+        if self.workers < 1:
+            raise ValueError(f"workers must be at least 1, not {self.workers}")
+
+    @property
+    def serial(self) -> bool:
+        return self.workers == 1 and not self.dask_address
+
+    def as_dict(self) -> dict[str, Any]:
+        if self.serial:
+            return {"mode": "serial", "workers": 1, "dask_address": None}
+        return {
+            "mode": "dask",
+            "workers": len(self.dask_workers) if self.dask_address else self.workers,
+            "dask_address": self.dask_address,
+            "dask_workers": self.dask_workers,
+            "ran_on": self.ran_on,
+        }
+
+
+class ExecutionError(ValueError):
+    """The Dask cluster a run asked for cannot be used (a ValueError: the command line reports it plainly)."""
+
+
+class _WorkerShutdownNoise(logging.Filter):
+    """Drops the nanny's "Worker process still alive after 4.0 seconds, killing" when a local cluster stops.
+
+    A worker that has run Prefect tasks (a large process: Prefect, spaCy, the tagger) can take more than the
+    nanny's 4 s to exit on a busy machine, and is then killed.  That happens after the run's documents are
+    done and their task runs reported, so the warning only alarms the person at the terminal.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Worker process still alive after")
+
+
+def dask_task_runner(workers: int, dask_address: str | None) -> DaskTaskRunner:
+    """The task runner for ``workers`` local processes, or for the Dask scheduler at ``dask_address``."""
+    from prefect_dask import DaskTaskRunner
+
+    if dask_address:
+        return DaskTaskRunner(address=dask_address)
+    nanny = logging.getLogger("distributed.nanny")
+    if not any(isinstance(f, _WorkerShutdownNoise) for f in nanny.filters):
+        nanny.addFilter(_WorkerShutdownNoise())
+    return DaskTaskRunner(
+        cluster_kwargs={
+            "n_workers": workers,
+            "threads_per_worker": 1,  # CPU-bound Python: one document per process at a time
+            "processes": True,
+            "dashboard_address": ":0",  # any free port: several runs (or clusters) on one machine do not collide
+        }
+    )
+
+
+def _process_all(
+    files: list[Path],
+    out: Path,
+    pipeline_key: str,
+    result: RunResult,
+    execution: Execution | None = None,
+    limits: ResourceLimits = DEFAULT_LIMITS,
+) -> list[PlanRecords]:
     """Every file through ``process_document``; one that fails is quarantined and the others go on."""
     processor = process_document.with_options(result_storage=(out / CACHE_DIR).resolve())
-    plans: list[PlanRecords] = []
     _listener.start(len(files))
+    if execution is None or execution.serial:
+        return _process_serially(files, out, pipeline_key, result, processor, limits)
+    return _process_on_dask(files, out, pipeline_key, result, processor, execution, limits)
+
+
+def _process_serially(
+    files: list[Path], out: Path, pipeline_key: str, result: RunResult, processor: Any, limits: ResourceLimits
+) -> list[PlanRecords]:
+    """One document after the other on this thread (the flow's, the main thread of ``vnplan run``)."""
+    plans: list[PlanRecords] = []
     for path in files:
         _listener.document(path.name)
         started = time.perf_counter()
         sha: str | None = None
         try:
             sha = file_sha256(path)
-            state = processor(str(path), sha, pipeline_key, return_state=True)
+            state = processor(str(path), sha, pipeline_key, limits, return_state=True)
             plan = state.result()
             plans.append(plan)
             seconds = time.perf_counter() - started
             outcome = DocumentOutcome(str(path), sha, "cached" if state.name == "Cached" else "processed", seconds)
         except Exception as error:  # one broken document must not stop the others
-            reason = _failure_reason(error)
-            copy = quarantine(out, path, sha, reason)
-            result.failures.append(Failure(str(path), reason, str(copy)))
-            outcome = DocumentOutcome(str(path), sha, "failed", time.perf_counter() - started, reason)
+            outcome, failure = _failed(out, path, sha, error, time.perf_counter() - started)
+            result.failures.append(failure)
         result.documents.append(outcome)
         _listener.done(path.name, outcome.status)
     return plans
+
+
+def _failed(
+    out: Path, path: Path, sha: str | None, error: BaseException, seconds: float
+) -> tuple[DocumentOutcome, Failure]:
+    """Quarantine a document that failed; its outcome and its failure."""
+    reason = _failure_reason(error)
+    copy = quarantine(out, path, sha, reason)
+    return DocumentOutcome(str(path), sha, "failed", seconds, reason), Failure(str(path), reason, str(copy), sha)
+
+
+_Done = tuple[DocumentOutcome, PlanRecords | None, Failure | None]
+
+
+@dataclass
+class _Submitted:
+    """A document handed to Dask: where it is in the input, its Prefect future, when it was submitted."""
+
+    index: int
+    path: Path
+    sha: str
+    future: Any  # prefect_dask.PrefectDaskFuture[PlanRecords]
+    submitted: float
+
+
+WORKER_WAIT_SECONDS = 60.0
+"""How long a run waits for the Dask scheduler to have at least one worker."""
+
+
+def _process_on_dask(
+    files: list[Path],
+    out: Path,
+    pipeline_key: str,
+    result: RunResult,
+    processor: Any,
+    execution: Execution,
+    limits: ResourceLimits,
+) -> list[PlanRecords]:
+    """Every document as one ``process_document`` task on Dask; outcomes and plans in input order.
+
+    The runner is the flow's own (``run_flow`` sets it with ``with_options``).  A deployment loads the flow
+    from this module with its default runner, so when the flow's parameters ask for Dask and the runner is
+    another one, the flow starts a Dask runner itself.  The Dask workers report their task runs to the
+    Prefect API this flow uses (:func:`_api_url_for_workers`) and read and write the same result storage
+    (``out/cache``, an absolute path: on a remote cluster it must be on storage every worker shares).
+
+    The listener hears each document when it is submitted and when it is done (in the order they finish);
+    the stages inside a document happen in another process and cannot be heard here.  Per-document seconds
+    are the worker's compute time of the task, from Dask's task stream.  The per-document time limit is
+    checked cooperatively only: the timer signal needs the main thread, and Dask runs tasks on worker threads.
+    """
+    from distributed import as_completed, get_task_stream
+    from prefect_dask import DaskTaskRunner
+
+    context = FlowRunContext.get()
+    done: dict[int, _Done] = {}
+    with ExitStack() as stack:
+        flow_runner = context.task_runner if context is not None else None
+        if isinstance(flow_runner, DaskTaskRunner):
+            runner = flow_runner
+        else:
+            runner = stack.enter_context(dask_task_runner(execution.workers, execution.dask_address))
+        client = _connected_client(runner, execution)
+        api_url = _api_url_for_workers(context)
+        execution.dask_workers = sorted(client.scheduler_info()["workers"])
+        _check_workers_reach(api_url, execution.dask_workers)
+        # The workers rebuild the flow's settings from the submitted context: with the API's real address.
+        stack.enter_context(temporary_settings(updates={PREFECT_API_URL: api_url}))
+        submitted: dict[Any, _Submitted] = {}
+        with get_task_stream(client) as stream:
+            for index, path in enumerate(files):
+                _listener.document(path.name)
+                started = time.perf_counter()
+                try:
+                    sha = file_sha256(path)
+                except Exception as error:  # unreadable before it could be submitted
+                    outcome, failure = _failed(out, path, None, error, time.perf_counter() - started)
+                    done[index] = (outcome, None, failure)
+                    _listener.done(path.name, outcome.status)
+                    continue
+                parameters = {"path": str(path), "content_sha256": sha, "pipeline_key": pipeline_key}
+                # What ``processor.submit(...)`` does with the flow's runner; here the runner may be this flow's own.
+                future = runner.submit(processor, parameters | {"limits": limits})
+                submitted[future.wrapped_future] = _Submitted(index, path, sha, future, started)
+            _listener.step(f"{len(submitted)} document(s) on {len(execution.dask_workers)} Dask worker(s)")
+            for finished in as_completed(list(submitted), loop=client.loop):
+                item = submitted[finished]
+                done[item.index] = _collect(out, item)
+                _listener.done(item.path.name, done[item.index][0].status)
+        _use_task_stream(stream.data, submitted.values(), done, execution)
+    plans: list[PlanRecords] = []
+    for index in sorted(done):  # input order, as a serial run gives them
+        outcome, plan, failed = done[index]
+        result.documents.append(outcome)
+        if plan is not None:
+            plans.append(plan)
+        if failed is not None:
+            result.failures.append(failed)
+    return plans
+
+
+def _connected_client(runner: DaskTaskRunner, execution: Execution) -> Any:
+    """The runner's Dask client, once the scheduler has a worker; a clear error when there is none."""
+    where = f"the Dask scheduler at {execution.dask_address}" if execution.dask_address else "a local Dask cluster"
+    try:
+        client = runner.client
+        client.wait_for_workers(1, timeout=WORKER_WAIT_SECONDS)
+    except (OSError, TimeoutError) as error:  # distributed's connection and wait timeouts are both
+        raise ExecutionError(f"cannot run the documents on {where}: {type(error).__name__}: {error}") from error
+    return client
+
+
+def _collect(out: Path, item: _Submitted) -> _Done:
+    """The outcome of one finished Dask task (seconds since submission, until the task stream tells better)."""
+    path, sha = item.path, item.sha
+    seconds = time.perf_counter() - item.submitted
+    try:
+        plan: PlanRecords = item.future.result()  # read from the result storage, as a serial run does
+        cached = item.future.state.name == "Cached"
+        return DocumentOutcome(str(path), sha, "cached" if cached else "processed", seconds), plan, None
+    except Exception as error:  # one broken document must not stop the others
+        outcome, failure = _failed(out, path, sha, error, seconds)
+        return outcome, None, failure
+
+
+def _use_task_stream(
+    records: list[dict[str, Any]],
+    submitted: Iterable[_Submitted],
+    done: dict[int, _Done],
+    execution: Execution,
+) -> None:
+    """Per document: the worker that ran it and its compute seconds there (records of other clients are ignored)."""
+    by_key = {record.get("key"): record for record in records}
+    for item in submitted:
+        record = by_key.get(item.future.wrapped_future.key)
+        if record is None:
+            continue  # no record (the buffer rotated on a busy cluster): the seconds since submission stay
+        execution.ran_on[str(item.path)] = str(record.get("worker"))
+        compute = [s["stop"] - s["start"] for s in record.get("startstops", []) if s.get("action") == "compute"]
+        outcome, plan, failure = done[item.index]
+        if compute:
+            done[item.index] = (replace(outcome, seconds=sum(compute)), plan, failure)
+
+
+def _api_url_for_workers(context: FlowRunContext | None) -> str:
+    """The Prefect API the Dask workers must report their task runs to: the one this flow run talks to.
+
+    With ``PREFECT_API_URL`` (a server, or the test harness's) that is the setting.  In ephemeral mode the
+    setting is empty and this process started a temporary server on a local port; the workers, which rebuild
+    their settings from the flow's, would otherwise each start a temporary server of their own.
+    """
+    configured = get_current_settings().api.url
+    if configured:
+        return str(configured)
+    if context is None:
+        raise ExecutionError("no Prefect API to report the task runs to: run the documents inside the flow")
+    return str(context.client.api_url).rstrip("/")
+
+
+_LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+
+
+def _this_machine() -> set[str]:
+    """Every name and address of this machine (a Dask worker here can reach a server on 127.0.0.1)."""
+    names = _LOOPBACK | {socket.gethostname(), socket.getfqdn()}
+    for addresses in psutil.net_if_addrs().values():
+        names.update(address.address.split("%")[0] for address in addresses)
+    return names
+
+
+def _check_workers_reach(api_url: str, workers: list[str]) -> None:
+    """Refuse a loopback Prefect API (ephemeral mode, a local ``vnplan serve``) for workers on other machines.
+
+    Their task runs could not be reported, so every document would fail for a reason that is not the document's.
+    """
+    if urlsplit(api_url).hostname not in _LOOPBACK:
+        return
+    local = _this_machine()
+    remote = [w for w in workers if not w.startswith("inproc://") and urlsplit(w).hostname not in local]
+    if remote:
+        raise ExecutionError(
+            f"the Prefect API at {api_url} is only reachable from this machine, but the Dask workers "
+            f"{', '.join(remote)} are elsewhere: set PREFECT_API_URL to a Prefect server they can reach"
+        )
 
 
 def _previous_rows(manifest: dict[str, Any] | None) -> dict[str, int]:
@@ -159,8 +459,13 @@ def ingest(
     overrides: Path | None = DEFAULT_OVERRIDES_PATH,
     keep_runs: int = 5,
     quality: QualitySettings | None = None,
+    execution: Execution | None = None,
+    limits: ResourceLimits = DEFAULT_LIMITS,
 ) -> RunResult:
-    """The flow's work: process, merge, apply overrides, write a run folder, gate it, publish it."""
+    """The flow's work: process, merge, apply overrides, write a run folder, gate it, publish it.
+
+    ``execution``: serially on this thread (the default) or on Dask, see :class:`Execution`.
+    """
     started = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
     decisions = load_overrides(overrides) if overrides is not None else []
@@ -173,14 +478,15 @@ def ingest(
         overrides_file=str(overrides) if overrides is not None else None,
     )
     out.mkdir(parents=True, exist_ok=True)
-    plans = _process_all(files, out, version.key, result)
+    execution = execution or Execution()
+    plans = _process_all(files, out, version.key, result, execution, limits)
     result.plans, result.stale_overrides = apply_overrides(merge_formats(plans), decisions)
     result.overrides_applied = len(decisions) - len(result.stale_overrides)
 
     _listener.step("writing the run folder")
     previous = published_manifest(out)
     result.run_dir = run_dir = new_run_dir(out)
-    write_dataset(result.plans, run_dir)
+    write_dataset(result.plans, run_dir, [failure.review_item() for failure in result.failures])
     _listener.step("quality gate")
     plan_keys = {plan.document.plan_key for plan in result.plans}
     accepted = {o.record_id for o in decisions if o.field == DOCUMENT_FIELD} & plan_keys
@@ -188,7 +494,8 @@ def ingest(
     result.quality = run_quality_gate(tables, run_dir, quality)
     result.published = result.quality.passed
     result.seconds = time.perf_counter() - clock
-    write_manifest(run_dir, _manifest(result, [str(p) for p in inbox], started, previous))
+    manifest = _manifest(result, [str(p) for p in inbox], started, previous)
+    write_manifest(run_dir, manifest | {"executor": execution.as_dict(), "limits": limits.as_dict()})
     if result.published:
         switch_current(out, run_dir)
     prune_runs(out, keep_runs)
@@ -202,14 +509,25 @@ def ingest_plans(
     overrides: str | None = str(DEFAULT_OVERRIDES_PATH),
     keep_runs: int = 5,
     max_row_drop: float = QualitySettings.max_row_drop,
+    workers: int = 1,
+    dask_address: str | None = None,
+    max_file_mb: float | None = DEFAULT_LIMITS.max_file_mb,
+    max_seconds: float | None = DEFAULT_LIMITS.max_seconds,
+    max_memory_mb: float | None = DEFAULT_LIMITS.max_memory_mb,
 ) -> Any:
-    """The nightly job.  Fails (after writing its run folder and manifest) when the quality gate fails."""
+    """The nightly job.  Fails (after writing its run folder and manifest) when the quality gate fails.
+
+    ``workers`` > 1 runs the documents on a local Dask cluster of that many processes, ``dask_address`` on an
+    existing Dask scheduler (it wins over ``workers``); see :func:`run_flow` and :func:`_process_on_dask`.
+    """
     result = ingest(
         [Path(p) for p in inbox],
         Path(out),
         Path(overrides) if overrides else None,
         keep_runs,
         QualitySettings(max_row_drop=max_row_drop),
+        Execution(workers, dask_address),
+        ResourceLimits(max_file_mb, max_seconds, max_memory_mb),
     )
     if not result.published:
         assert result.quality is not None
@@ -225,22 +543,40 @@ def run_flow(
     keep_runs: int = 5,
     listener: RunListener | None = None,
     max_row_drop: float = QualitySettings.max_row_drop,
+    workers: int = 1,
+    dask_address: str | None = None,
+    limits: ResourceLimits = DEFAULT_LIMITS,
 ) -> RunResult:
     """Run ``ingest_plans`` here and now; its RunResult whether the gate passed or not.
 
-    A bad overrides file raises ``ValueError`` before any work; any other error of the flow is raised.
+    ``workers == 1`` and no ``dask_address``: the documents run one after the other on this thread.
+    ``workers > 1``: on a local Dask cluster of that many worker processes, started for this run and
+    stopped after it.  ``dask_address`` (``tcp://host:8786``): on the workers of that Dask scheduler;
+    ``workers`` is then not used.  A bad overrides file, ``workers < 1`` or a Dask cluster that cannot be
+    used raise ``ValueError``; any other error of the flow is raised.
     """
     global _listener
     if overrides is not None:
         load_overrides(overrides)  # fail early, with the file's own message
+    execution = Execution(workers, dask_address)  # checks workers
+    flow_ = ingest_plans
+    if not execution.serial:
+        # A TaskRunner, but its generic parameter does not match the annotation of ``with_options``.
+        runner = cast("TaskRunner[Any]", dask_task_runner(workers, dask_address))
+        flow_ = ingest_plans.with_options(task_runner=runner)
     _listener = listener or SilentListener()
     try:
-        state = ingest_plans(
+        state = flow_(
             [str(p) for p in inbox],
             str(out),
             str(overrides) if overrides is not None else None,
             keep_runs,
             max_row_drop,
+            workers,
+            dask_address,
+            limits.max_file_mb,
+            limits.max_seconds,
+            limits.max_memory_mb,
             return_state=True,
         )
     finally:

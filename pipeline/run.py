@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from extractors.limits import DEFAULT_LIMITS, ResourceLimits
 from pipeline.documents import process_file
 from pipeline.progress import RunListener
 from pipeline.run_result import DocumentOutcome, Failure, RunResult
@@ -20,12 +21,26 @@ def run(
     overrides: Path | None = None,
     keep_runs: int = 5,
     listener: RunListener | None = None,
+    workers: int = 1,
+    dask_address: str | None = None,
+    limits: ResourceLimits = DEFAULT_LIMITS,
 ) -> RunResult:
     """Build the dataset into a new run folder of ``out`` and publish it if it passes the quality gate.
 
     People's decisions in the ``overrides`` file (if any) are applied; a missing file means none, an
-    unreadable one raises ``ValueError`` before any work.
+    unreadable one raises ``ValueError`` before any work.  ``workers`` > 1 processes the documents on a
+    local Dask cluster of that many processes, ``dask_address`` on an existing Dask scheduler (see
+    :func:`pipeline.flows.run_flow`).  ``limits`` bound each document's size, time and memory.
     """
     from pipeline.flows import run_flow  # Prefect is imported only when a run starts
 
-    return run_flow(paths, out, overrides, keep_runs=keep_runs, listener=listener)
+    return run_flow(
+        paths,
+        out,
+        overrides,
+        keep_runs=keep_runs,
+        listener=listener,
+        workers=workers,
+        dask_address=dask_address,
+        limits=limits,
+    )

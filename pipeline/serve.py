@@ -172,12 +172,15 @@ def serve_nightly(
     name: str = DEPLOYMENT_NAME,
     keep_runs: int = 5,
     flow: Flow[..., Any] | None = None,
+    workers: int = 1,
+    dask_address: str | None = None,
 ) -> None:
     """Serve the ``ingest_plans/<name>`` deployment on ``cron`` (in ``timezone``) until interrupted.
 
     Runs against whatever server the current Prefect settings (``PREFECT_API_URL``) point at.  ``inbox`` is one
     path or several (the flow takes a list); paths are made absolute, since the runs start later from the runner.
-    ``flow`` defaults to :func:`pipeline.flows.ingest_plans`.
+    ``flow`` defaults to :func:`pipeline.flows.ingest_plans`.  ``workers`` / ``dask_address`` become deployment
+    parameters only when they ask for Dask (the flow then starts its Dask runner itself).
     """
     from prefect.schedules import Cron
     from prefect.types.entrypoint import EntrypointType
@@ -187,15 +190,20 @@ def serve_nightly(
 
         flow = ingest_plans
     importable = getattr(flow, "__module__", "__main__") not in {"__main__", None}
+    parameters: dict[str, Any] = {
+        "inbox": [str(Path(p).resolve()) for p in ([inbox] if isinstance(inbox, str) else inbox)],
+        "out": str(Path(out).resolve()),
+        "overrides": str(Path(overrides).resolve()) if overrides else None,
+        "keep_runs": keep_runs,
+    }
+    if workers != 1:
+        parameters["workers"] = workers
+    if dask_address:
+        parameters["dask_address"] = dask_address
     flow.serve(
         name=name,
         schedules=[Cron(cron, timezone=timezone)],
-        parameters={
-            "inbox": [str(Path(p).resolve()) for p in ([inbox] if isinstance(inbox, str) else inbox)],
-            "out": str(Path(out).resolve()),
-            "overrides": str(Path(overrides).resolve()) if overrides else None,
-            "keep_runs": keep_runs,
-        },
+        parameters=parameters,
         pause_on_shutdown=False,  # the schedule stays active when serving stops; runs missed meanwhile start late
         entrypoint_type=EntrypointType.MODULE_PATH if importable else EntrypointType.FILE_PATH,
     )
@@ -214,6 +222,8 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 4200,
     flow: Flow[..., Any] | None = None,
+    workers: int = 1,
+    dask_address: str | None = None,
 ) -> None:
     """Entry point of ``vnplan serve``: serve the nightly deployment, on a local server unless one is configured.
 
@@ -223,7 +233,15 @@ def serve(
     """
     from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL, get_current_settings, temporary_settings
 
-    kwargs: dict[str, Any] = {"cron": cron, "timezone": timezone, "name": name, "keep_runs": keep_runs, "flow": flow}
+    kwargs: dict[str, Any] = {
+        "cron": cron,
+        "timezone": timezone,
+        "name": name,
+        "keep_runs": keep_runs,
+        "flow": flow,
+        "workers": workers,
+        "dask_address": dask_address,
+    }
     settings = get_current_settings()
     if settings.api.url:
         print(f"Serving on the Prefect server at {settings.api.url} (UI: {settings.ui_url or 'none'})", flush=True)

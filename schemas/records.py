@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.3.0"
+SCHEMA_VERSION = "1.4.0"
 
 SourceFormat = Literal["text", "docx", "pdf"]
 DeadlineKind = Literal[
@@ -29,6 +29,12 @@ DeadlineKind = Literal[
 TaskSource = Literal["appendix", "section", "directive"]
 Cadence = Literal["daily", "weekly", "monthly", "quarterly", "half-yearly", "yearly"]
 ReviewSubject = Literal["agency", "deadline", "document"]
+
+
+_OCR_RECORD = (
+    "True when the record was read by OCR from a scanned page: its text may hold misread letters, so its "
+    "agencies and deadline are queued for review."
+)
 
 
 class _Record(BaseModel):
@@ -106,6 +112,7 @@ class DocumentRecord(_Record):
     vision_year: int | None = Field(default=None, description="The 'tầm nhìn đến năm YYYY' horizon, if stated.")
     title: str | None = None
     page_count: int | None = None
+    ocr: bool = Field(default=False, description="True when some page had no text layer (a scan) and was read by OCR.")
 
 
 class TargetRecord(_Record):
@@ -122,6 +129,7 @@ class TargetRecord(_Record):
     tracking_agencies: list[AgencyRef] = Field(default_factory=list)
     page: int | None = None
     reviewed: bool = Field(default=False, description="A person's decision from the overrides file was applied.")
+    ocr: bool = Field(default=False, description=_OCR_RECORD)
 
 
 class TaskRecord(_Record):
@@ -148,6 +156,7 @@ class TaskRecord(_Record):
     )
     page: int | None = None
     reviewed: bool = Field(default=False, description="A person's decision from the overrides file was applied.")
+    ocr: bool = Field(default=False, description=_OCR_RECORD)
 
 
 class ReviewItem(_Record):

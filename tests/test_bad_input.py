@@ -3,6 +3,7 @@ review row, the input is left untouched, and the good plans of the same batch ar
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from extractors.errors import (
     EncryptedDocumentError,
     NotAPlanError,
+    ScannedDocumentError,
     TruncatedFileError,
     UnreadableDocumentError,
     UnsupportedFormatError,
@@ -45,7 +47,11 @@ BAD_KINDS = {
         EncryptedDocumentError,
         "PDF is encrypted",
     ),
-    "ban-chup.pdf": (bad_inputs.blank_scan_pdf, UnreadableDocumentError, "no text layer: looks like a scan"),
+    "ban-chup.pdf": (
+        bad_inputs.blank_scan_pdf,
+        ScannedDocumentError,
+        "no text layer: looks like a scan, and OCR found no text",
+    ),
     "tai-do.pdf": (
         lambda p: bad_inputs.truncated(bad_inputs.text_pdf(p.with_suffix(".full"), ["KẾ HOẠCH"] * 20), p),
         TruncatedFileError,
@@ -132,11 +138,14 @@ def test_the_review_sheet_lists_unread_files_and_refuses_a_decision_on_them(tmp_
     assert row["document"] == "ban-cu.docx" and "save it as .docx" in row["reason"]
     sheet = tmp_path / "review.csv"
     export_review(out, sheet)
-    lines = sheet.read_text(encoding="utf-8-sig").splitlines()
-    header, *rows = lines
-    (unread,) = [line for line in rows if "ban-cu.docx" in line]
-    decided = unread.replace(",,,,,", ",accept,,,,", 1) if unread.endswith(",,,,,") else unread + "accept"
-    sheet.write_text("\ufeff" + "\n".join([header, decided]) + "\n", encoding="utf-8")
+    with sheet.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    (unread,) = [row for row in rows if row["raw"] == "ban-cu.docx"]
+    unread["decision"] = "accept"
+    with sheet.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(unread))
+        writer.writeheader()
+        writer.writerow(unread)
     result = import_review(sheet, tmp_path / "overrides.json")
     assert result.stored == 0
     (error,) = result.errors

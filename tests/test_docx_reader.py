@@ -7,7 +7,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from extractors.docx_reader import DocxReader
-from extractors.errors import UnreadableDocumentError
+from extractors.errors import TruncatedFileError
 from extractors.model import BlockKind
 
 
@@ -82,7 +82,7 @@ def test_truncated_docx_is_a_clear_error(tmp_path: Path):
     build_docx(good)
     broken = tmp_path / "broken.docx"
     broken.write_bytes(good.read_bytes()[:300])
-    with pytest.raises(UnreadableDocumentError, match=r"broken\.docx: not a Word \(\.docx\) file"):
+    with pytest.raises(TruncatedFileError, match=r"broken\.docx: truncated file: a Word \(\.docx\) file that ends"):
         DocxReader(broken).convert()
 
 

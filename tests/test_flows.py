@@ -268,7 +268,7 @@ def test_a_file_system_error_is_retried_but_an_unreadable_document_is_not(tmp_pa
 
     real, calls = flows.process_file, []
 
-    def flaky(path: Path, on_stage=None):
+    def flaky(path: Path, on_stage=None, limits=None):
         calls.append(path.name)
         if path.name == "ca-mau.txt" and calls.count("ca-mau.txt") == 1:
             raise OSError("the share went away for a moment")

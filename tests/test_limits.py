@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from pathlib import Path
@@ -92,3 +93,30 @@ def test_limits_can_be_switched_off(tmp_path):
 def test_the_timer_is_disarmed_after_the_document(plan):
     process_file(plan, limits=ResourceLimits(max_seconds=0.3))
     time.sleep(0.6)  # a timer left armed would fire here and fail the test
+
+
+def test_the_cli_limits_quarantine_a_large_file_and_changing_them_keeps_the_cache(tmp_path, capsys):
+    from pipeline.cli import main
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "lao-cai.txt").write_text(plan_text("Lào Cai", "71", TASKS[:3]), encoding="utf-8")
+    (inbox / "phu-luc-lon.txt").write_text(plan_text("Lào Cai", "72", TASKS * 400), encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["run", str(inbox), "--out", str(out), "--overrides", str(tmp_path / "o.json")]
+    assert main([*args, "--max-file-mb", "0.1"]) == 1
+    printed = capsys.readouterr().out
+    assert "phu-luc-lon.txt: file too large" in printed and "the limit is 0.1 MB per document" in printed
+    manifest = json.loads((out / "current" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["limits"]["max_file_mb"] == 0.1
+    assert {Path(d["path"]).name: d["status"] for d in manifest["documents"]} == {
+        "lao-cai.txt": "processed",
+        "phu-luc-lon.txt": "failed",
+    }
+    assert main([*args, "--max-seconds", "900", "--max-memory-mb", "0"]) == 0  # no cap on size now
+    manifest = json.loads((out / "current" / "manifest.json").read_text(encoding="utf-8"))
+    assert {Path(d["path"]).name: d["status"] for d in manifest["documents"]} == {
+        "lao-cai.txt": "cached",  # the limits are not part of the cache key: they never change the records
+        "phu-luc-lon.txt": "processed",
+    }
+    assert manifest["limits"] == {"max_file_mb": 200.0, "max_seconds": 900.0, "max_memory_mb": None}
