@@ -75,6 +75,7 @@ class PdfReader(DocumentReader):
     def __init__(self, path: Path, settings: PdfSettings = DEFAULT_PDF_SETTINGS) -> None:
         super().__init__(path)
         self.settings = settings
+        self._bold_fonts: dict[str, bool] = {}
 
     @classmethod
     def supported_formats(cls) -> frozenset[str]:
@@ -204,8 +205,11 @@ class PdfReader(DocumentReader):
 
     def _table_block(self, page: Any, table: Any, number: int) -> Block:
         rows: list[Row] = []
-        chars = page.chars  # a filtered page recomputes this on every access
+        # Narrow the chars down table → row → cell: looking each cell up among all the page's chars made this
+        # the reader's own hot spot on table pages (a filtered page also recomputes ``chars`` on every access).
+        chars = _chars_in(page.chars, table.bbox)
         for table_row, texts in zip(table.rows, table.extract(x_tolerance=self.settings.x_tolerance), strict=True):
+            row_chars = _chars_in(chars, table_row.bbox)
             cells: list[Cell] = []
             reach = float("-inf")  # right edge of the last real cell in this row
             for column, (bbox, text) in enumerate(zip(table_row.cells, texts, strict=True)):
@@ -214,7 +218,7 @@ class PdfReader(DocumentReader):
                     cells.append(Cell(merged="left" if reach > left_edge + 1 else "up"))
                 else:
                     reach = bbox[2]
-                    cells.append(Cell(text=clean_text(text), bold=self._is_bold(_chars_in(chars, bbox))))
+                    cells.append(Cell(text=clean_text(text), bold=self._is_bold(_chars_in(row_chars, bbox))))
             rows.append(Row(cells=cells, provenance=Provenance(page=number)))
         return Block(BlockKind.TABLE, provenance=Provenance(page=number), rows=rows)
 
@@ -236,12 +240,16 @@ class PdfReader(DocumentReader):
         )
 
     def _is_bold(self, chars: Iterable[dict[str, Any]]) -> bool:
-        flags = [
-            any(marker in str(char.get("fontname", "")).lower() for marker in self.settings.bold_font_markers)
-            for char in chars
-            if str(char.get("text", "")).strip()
-        ]
+        flags = [self._bold_font(str(char.get("fontname", ""))) for char in chars if str(char.get("text", "")).strip()]
         return bool(flags) and sum(flags) * 2 > len(flags)
+
+    def _bold_font(self, fontname: str) -> bool:
+        """Whether a font is bold, decided once per font name (a page has a handful of fonts, thousands of chars)."""
+        known = self._bold_fonts.get(fontname)
+        if known is None:
+            lowered = fontname.lower()
+            known = self._bold_fonts[fontname] = any(marker in lowered for marker in self.settings.bold_font_markers)
+        return known
 
     def _is_page_furniture(self, line: _Line, height: float) -> bool:
         margin = height * self.settings.margin_ratio
