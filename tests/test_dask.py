@@ -23,6 +23,7 @@ from pipeline.documents import process_file
 from pipeline.flows import _check_workers_reach, run_flow
 from pipeline.run import RunResult, run
 from pipeline.runs import current_run
+from tests.test_flows import RecordingListener
 
 HEADER = "STT\tNội dung công việc\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời hạn\tSản phẩm"
 ROWS = [
@@ -109,28 +110,6 @@ def assert_same_dataset(left: Path, right: Path) -> None:
     for name in plans:
         assert (a / "json" / name).read_bytes() == (b / "json" / name).read_bytes(), name
     assert (a / "review_queue.csv").read_bytes() == (b / "review_queue.csv").read_bytes()
-
-
-class RecordingListener:
-    """Writes down what the flow tells the progress display."""
-
-    def __init__(self) -> None:
-        self.heard: list[tuple[str, ...]] = []
-
-    def start(self, documents: int) -> None:
-        self.heard.append(("start", str(documents)))
-
-    def document(self, name: str) -> None:
-        self.heard.append(("document", name))
-
-    def stage(self, stage: str) -> None:
-        self.heard.append(("stage", stage))
-
-    def done(self, name: str, status: str) -> None:
-        self.heard.append(("done", name, status))
-
-    def step(self, text: str) -> None:
-        self.heard.append(("step", text))
 
 
 def test_documents_run_on_both_workers_and_give_the_serial_dataset(tmp_path, inbox, cluster, observer):
