@@ -25,7 +25,8 @@ a subject of its own ("...; phối hợp Sở X đánh giá ...") adds only the 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -40,6 +41,7 @@ from normalizers.vietnamese import Token, tokenize, word_key
 _PARENTHESIS = re.compile(r"\([^()]*\)")
 _SUBJECT_MAX_TOKENS = 16  # an unknown subject longer than this is a sentence, not a name
 _LIST_SEPARATORS = {",", "và", "...", "…"}
+_TAG_WINDOW = 250  # characters the part-of-speech tagger is given at once (see ``_tagging_pieces``)
 
 
 @dataclass(frozen=True)
@@ -99,14 +101,57 @@ class _Group:
 def _pos_words(text: str) -> list[_Word]:
     words: list[_Word] = []
     position = 0
-    for word, tag in pos_tag(text):
-        start = text.find(word, position)
-        if start < 0:  # the tagger normalised the word; its offsets are unknown, skip it
-            continue
-        end = start + len(word)
-        words.append(_Word(start, end, tag, tuple(word_key(part) for part in word.split())))
-        position = end
+    for piece in _tagging_pieces(text):
+        for word, tag in pos_tag(piece):
+            start = text.find(word, position)
+            if start < 0:  # the tagger normalised the word; its offsets are unknown, skip it
+                continue
+            end = start + len(word)
+            words.append(_Word(start, end, tag, tuple(word_key(part) for part in word.split())))
+            position = end
     return words
+
+
+def _tagging_pieces(text: str) -> Iterator[str]:
+    """``text`` in consecutive pieces of at most ``_TAG_WINDOW`` characters, cut after a comma (else at a space).
+
+    underthesea's tagger rebuilds the whole sentence's feature columns for every word, so its cost grows with
+    the square of the sentence's length (a 12 000-character clause took over a minute); its features only look
+    two words either side, so a long clause tagged piece by piece gets the same tags away from the cuts.
+    """
+    start = 0
+    while len(text) - start > _TAG_WINDOW:
+        end = start + _TAG_WINDOW
+        cut = text.rfind(",", start, end) + 1 or text.rfind(" ", start, end)
+        if cut <= start:
+            cut = end  # one very long word: cut it anyway
+        yield text[start:cut]
+        start = cut
+    yield text[start:]
+
+
+# Tokens and tagger words are in text order and do not overlap, so both their starts and their ends are sorted:
+# the ones before or after an offset are found by bisection (a scan per agency name made long clauses quadratic).
+def _start(item: Token | _Word) -> int:
+    return item.start
+
+
+def _end(item: Token | _Word) -> int:
+    return item.end
+
+
+def _last_keys(text: str, count: int) -> list[str]:
+    """The keys of the last ``count`` tokens of ``text`` other than commas (all of them when it has fewer).
+
+    Only the end of ``text`` is tokenized, so asking this of every prefix of a long clause stays linear; the
+    window may cut a word in two tokens ("KH&CN" as "&", "CN"), so it must hold two tokens more than asked for.
+    """
+    size = 64
+    while True:
+        keys = [token.key for token in tokenize(text[-size:]) if token.text != ","]
+        if size >= len(text) or len(keys) >= count + 2:
+            return keys[-count:]
+        size *= 2
 
 
 def _clauses(text: str) -> Iterable[str]:
@@ -212,16 +257,18 @@ class AssignmentReader:
     def _with_qualifiers(self, clause: str, tokens: list[Token], end: int) -> int:
         """``end`` moved past words that belong to the name: a qualifier ("các doanh nghiệp có liên
         quan") or a province name ("Ban Quản lý các Khu công nghiệp tỉnh Bắc Ninh")."""
-        following = [token for token in tokens if token.start >= end]
+        phrases = (*self.vocabulary.trailing_qualifiers, *self._province_keys)
+        first = bisect_left(tokens, end, key=_start)
+        following = tokens[first : first + max(map(len, phrases), default=0)]  # no more is compared
         keys = tuple(token.key for token in following)
-        for phrase in (*self.vocabulary.trailing_qualifiers, *self._province_keys):
+        for phrase in phrases:
             if phrase and keys[: len(phrase)] == phrase:
                 return following[len(phrase) - 1].end
         return end
 
     def _is_name(self, clause: str, start: int, end: int, words: list[_Word], continues: bool) -> bool:
         """A registry match is an agency here unless it is a verb or cuts a word ("khám chữa bệnh")."""
-        inside = [word for word in words if word.start < end and word.end > start]
+        inside = words[bisect_right(words, start, key=_end) : bisect_left(words, end, key=_start)]
         if inside and (inside[0].start < start or inside[-1].end > end):
             return False  # the match starts or ends inside one of the tagger's words
         first = clause[start:end].split()[0]
@@ -235,7 +282,7 @@ class AssignmentReader:
 
     def _acting(self, clause: str, group: _Group, words: list[_Word]) -> bool:
         """False for a body named after a preposition that does not tie it to a role word."""
-        previous = [word for word in words if word.end <= group.start]
+        previous = words[: bisect_right(words, group.start, key=_end)]
         if not previous or not previous[-1].tag.startswith("E"):
             return True
         preposition = previous[-1]
@@ -245,10 +292,10 @@ class AssignmentReader:
 
     def _follows_role(self, text: str, *, partner_allowed: bool) -> bool:
         """True when ``text`` ends with a role word ("... phối hợp", or "... phối hợp với" if allowed)."""
-        keys = [token.key for token in tokenize(text) if token.text != ","]
+        roles = (*self.vocabulary.lead_roles, *self.vocabulary.support_roles)
+        keys = _last_keys(text, max((len(role) for role in roles), default=0) + 1)
         if partner_allowed and keys and keys[-1] in self.vocabulary.partner_words:
             keys.pop()
-        roles = (*self.vocabulary.lead_roles, *self.vocabulary.support_roles)
         return any(tuple(keys[-len(role) :]) == role for role in roles)
 
     def _unknown_subject(self, clause: str, tokens: list[Token], roles: list[tuple[int, int, str]]) -> _Group | None:
@@ -274,7 +321,7 @@ class AssignmentReader:
         for _, role_end, kind in roles:
             if kind != "support":
                 continue  # "chủ trì Hội nghị ...": what a lead role governs is an activity
-            following = [word for word in words if word.start >= role_end]
+            following = words[bisect_left(words, role_end, key=_start) :]
             if following and following[0].key[-1] in self.vocabulary.partner_words:
                 following = following[1:]
             if not following or following[0].start in starts:

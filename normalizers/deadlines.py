@@ -292,6 +292,8 @@ def find_expressions(text: str, reference_year: int | None = None) -> list[TimeE
     A missing year is taken from the nearest dated expression before it (else after it, else
     ``reference_year``) and flagged as guessed; an expression right after a start word ("từ") is a start.
     """
+    if reference_year is not None and not dt.MINYEAR <= reference_year <= dt.MAXYEAR:
+        reference_year = None  # no calendar date has that year: it cannot fill a missing one
     g = default_grammar()
     low = _matching_form(text)
     claimed: list[tuple[int, int]] = []

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from extractors.model import Document
 from extractors.text_reader import parse_text_lines
@@ -14,6 +16,23 @@ from extractors.text_reader import parse_text_lines
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="vnplan-prefect-")
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+# Hypothesis profiles (see tests/test_fuzz.py): "ci", the default, is derandomized (a CI run is reproducible)
+# and small; HYPOTHESIS_PROFILE=fuzz runs thousands of random examples for a long local run.  Whole
+# documents are drawn as examples, so their generation is slow by design: the too_slow check is off.
+settings.register_profile(
+    "ci",
+    max_examples=100,
+    derandomize=True,
+    database=None,
+    deadline=timedelta(seconds=5),
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
+settings.register_profile(
+    "fuzz", max_examples=2000, deadline=timedelta(seconds=5), suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -1,6 +1,6 @@
 """Benchmark of deadline normalization: accuracy on every gold timeline text, and its speed.
 
-Run with ``make bench`` (or ``python benchmarks/deadline_bench.py``).
+Run with ``make bench`` (or ``python -m bench.deadline_bench``).
 
 - Accuracy on records the pipeline does not extract yet: every gold ``deadline_raw`` (appendix tasks,
   the body tasks of plans without an appendix, and body deadlines) is parsed with the plan window the

@@ -1,6 +1,6 @@
 """Benchmark of agency normalization: its speed on the samples' cells, and its accuracy on every gold cell.
 
-Run with ``make bench-agencies`` (or ``python benchmarks/agency_bench.py``).
+Run with ``make bench`` (or ``python -m bench.agency_bench``).
 
 - Speed: every agency cell of every sample (all formats) is read once; then the time to split and
   resolve all of them is measured ``--repeat`` times with ``time.perf_counter`` (the registry and

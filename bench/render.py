@@ -1,0 +1,663 @@
+"""BENCHMARKS.md from the benchmark's JSON results (the latest run, and the ``before`` run when there is one).
+
+``python bench/render.py [--results DIR] [--out FILE]`` re-renders the report without measuring again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+NIGHT_S = 8 * 3600
+"""The nightly window the conclusions assume (02:00 to 10:00)."""
+
+Results = dict[str, Any]
+
+
+# -- formatting --------------------------------------------------------------------------------------
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
+def _s(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.2f} s" if value < 10 else f"{value:,.1f} s"
+
+
+def _mb(kb: float | None) -> str:
+    return "–" if not kb else f"{kb / 1024:,.0f} MB"
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part}/{whole} ({100 * part / whole:.1f} %)" if whole else "–"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(str(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def _get(results: Results | None, *path: Any) -> Any:
+    value: Any = results
+    for key in path:
+        if value is None:
+            return None
+        if isinstance(key, int):
+            value = value[key] if isinstance(value, list) and -len(value) <= key < len(value) else None
+        else:
+            value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def _scaling(results: Results, size: int | None = None) -> dict[str, Any] | None:
+    entries = results.get("scaling") or []
+    if not entries:
+        return None
+    if size is None:
+        return dict(entries[-1])
+    return next((dict(e) for e in entries if e["documents"] == size), None)
+
+
+def linear_fit(points: Sequence[tuple[float, float]]) -> tuple[float, float] | None:
+    """Least squares ``seconds = fixed + per_document * documents``: (fixed, per_document)."""
+    if len(points) < 2:
+        return None
+    n = len(points)
+    mean_x = sum(x for x, _ in points) / n
+    mean_y = sum(y for _, y in points) / n
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    if spread == 0:
+        return None
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+    return mean_y - slope * mean_x, slope
+
+
+def _fit(results: Results, phase: str) -> tuple[float, float] | None:
+    """The linear fit of the corpus runs' wall times; None when it says nothing (too few sizes, or noise
+    larger than the per-document cost gives a slope of zero or less)."""
+    points = [
+        (entry["documents"], entry[f"{phase}_median"]["wall_s"])
+        for entry in results.get("scaling") or []
+        if entry.get(f"{phase}_median", {}).get("wall_s") is not None
+    ]
+    fit = linear_fit(points)
+    return fit if fit is not None and fit[1] > 0 else None
+
+
+# -- sections ----------------------------------------------------------------------------------------
+
+
+def _machine(results: Results) -> list[str]:
+    machine = results.get("machine", {})
+    code = results.get("code", {})
+    settings = results.get("settings", {})
+    libraries = ", ".join(f"{name} {version}" for name, version in machine.get("libraries", {}).items())
+    commit = (code.get("commit") or "?")[:10]
+    dirty = " plus uncommitted changes" if code.get("dirty") else ""
+    rows = [
+        ("CPU", f"{machine.get('cpu')}, {machine.get('cores')} cores ({machine.get('usable_cores')} usable)"),
+        ("RAM", f"{machine.get('ram_gb')} GB"),
+        ("System", f"{machine.get('os')}, Python {machine.get('python')}"),
+        ("Libraries", libraries),
+        ("Load average at start", ", ".join(str(v) for v in machine.get("load_average_at_start") or []) or "–"),
+        ("Code measured", f"{commit}{dirty} ({code.get('commit_subject') or ''})"),
+        ("Date", f"{results.get('started_at')} to {results.get('finished_at')} (UTC)"),
+        (
+            "Benchmark duration",
+            f"{_s(results.get('duration_s'))} (steps: "
+            + ", ".join(f"{k} {v:.0f} s" for k, v in (results.get("step_seconds") or {}).items())
+            + ")",
+        ),
+        (
+            "Settings",
+            f"runs {settings.get('runs')}, corpus sizes {settings.get('sizes')}, PDF pages "
+            f"{settings.get('pages')}, workers {settings.get('workers') or 'not passed (serial)'}, "
+            f"quick {settings.get('quick')}, time budget {settings.get('budget_s')} s",
+        ),
+    ]
+    return ["## Machine and run", "", *_table(("", ""), rows)]
+
+
+def _conclusions(results: Results) -> list[str]:
+    lines = ["## In plain words", ""]
+    if _get(results, "settings", "quick"):
+        lines += ["*A quick smoke run: tiny sizes and single runs, so these figures are only indicative.*", ""]
+    first = _fit(results, "first")
+    rerun = _fit(results, "rerun")
+    largest = _scaling(results)
+    if first is not None and largest is not None:
+        fixed, per_doc = first
+        capacity = (NIGHT_S - fixed) / per_doc
+        lines.append(
+            f"- **New text documents:** a run costs about {fixed:.0f} s of fixed start-up (Prefect's temporary "
+            f"server, imports, the quality gate) plus {per_doc:.2f} s per new document "
+            f"({largest['documents']:,} new documents: {_s(largest['first_median']['wall_s'])}). "
+            f"One machine with one worker therefore handles about {_num(capacity, 0)} new plan documents in an "
+            f"8-hour night."
+        )
+    pdf = _get(results, "process_file", "pdf")
+    if pdf and pdf.get("pages_per_s") and first is not None:
+        text = _get(results, "process_file", "txt")
+        overhead = max(first[1] - (text["median_total_s"] / text["documents"]), 0.0) if text else 0.0
+        pages_per_doc = pdf["pages"] / pdf["documents"]
+        per_pdf = pages_per_doc / pdf["pages_per_s"] + overhead
+        lines.append(
+            f"- **New PDFs** are read at {_num(pdf['pages_per_s'])} pages/s through the whole per-document "
+            f"pipeline: a {pages_per_doc:.0f}-page plan takes about {per_pdf:.1f} s with the flow's own "
+            f"per-document cost, so about {NIGHT_S / per_pdf:,.0f} new PDFs of that size fit in a night."
+        )
+    if rerun is not None and largest is not None:
+        fixed, per_doc = rerun
+        hour = (3600 - fixed) / per_doc
+        lines.append(
+            f"- **The nightly rerun with nothing changed** costs {fixed:.0f} s plus {per_doc * 1000:.0f} ms per "
+            f"document (the cache lookups and the new run folder; {largest['documents']:,} documents: "
+            f"{_s(largest['rerun_median']['wall_s'])}). It stays under an hour up to about {_num(hour, 0)} documents."
+        )
+    memory = results.get("memory")
+    if memory and memory.get("process_ratio"):
+        small, large = memory["pages"]
+        within = "stays within" if memory["process_ratio"] <= 2 else "does NOT stay within"
+        lines.append(
+            f"- **Memory** of the whole per-document pipeline on a {large}-page PDF is "
+            f"{memory['process_ratio']:.2f}× that of a {small}-page one ({within} the 2× target). Importing "
+            f"vnplan alone peaks at {_mb(memory['baseline']['peak_kb'])}; what the document adds while it is "
+            f"processed grows {_num(memory.get('process_work_growth_ratio'), 2)}× from {small} to {large} pages."
+        )
+    end_to_end = results.get("end_to_end") or {}
+    peaks = [figures.get("own_peak_kb") for figures in end_to_end.values() if figures.get("own_peak_kb")]
+    if peaks:
+        lines.append(
+            f"- **A `vnplan run` process** peaks at {_mb(max(peaks))} resident on the samples (Prefect's temporary "
+            f"API server, a separate process, adds its own; see the end-to-end table)."
+        )
+    if first is not None:
+        fixed, per_doc = first
+        lines.append(
+            "- **When to go to a cluster:** while the documents that are new or changed each night stay well below "
+            f"the capacity above (say under half of it, about {_num((NIGHT_S - fixed) / per_doc / 2, 0)} text "
+            "documents), one machine is enough and simpler. Beyond that, or when a night's batch of PDFs must be "
+            "done in an hour rather than by morning, spread the documents over more cores: the per-document work "
+            "is independent, so it scales with the number of workers, while the fixed start-up and the quality "
+            "gate do not."
+        )
+    return [*lines, ""]
+
+
+def _method(results: Results) -> list[str]:
+    runs = _get(results, "settings", "runs")
+    return [
+        "## How the figures were taken",
+        "",
+        "- All timings are wall-clock `time.perf_counter` seconds on this machine; every figure is the median of "
+        f"the number of runs stated next to it (asked for: {runs}; the first run is included, there is no hidden "
+        "warm-up, except that the registry, matcher and POS tagger are loaded once before the in-process figures). "
+        "The machine may be shared: compare figures taken in the same run.",
+        "- The measured code is copied at the start of the benchmark and run from that copy (in this process and "
+        "in every child process), so that edits to the tree during the benchmark change nothing.",
+        "- *In process*: `extractors.readers.read_document` and `pipeline.documents.process_file` on each sample "
+        "file; documents/s and pages/s divide the count by the sum of the per-file medians.",
+        "- *End to end*: `python -m pipeline.cli run INBOX --out OUT` as a child process, in Prefect's ephemeral "
+        "mode with a Prefect home of the benchmark's own (one untimed warm-up run creates its database first), "
+        "no overrides file, a fresh OUT for each run. *Flow* is the manifest's `seconds` (the flow itself), "
+        "*documents* the sum of the manifest's per-document seconds. Memory: *vnplan* is the run's own peak "
+        "resident size (the kernel's high-water mark `VmHWM`, sampled every 0.2 s); *Prefect server* the "
+        "peak of its child process (the temporary API server of the ephemeral mode); *wait4* is `ru_maxrss` "
+        "from `os.wait4`, which Linux reports as the larger of the process's and its reaped children's peaks "
+        "(not their sum); *tree* the largest sum of the tree's resident sizes that the sampler saw.",
+        "- *Generated corpus*: N distinct plans made from the sample text exports (`bench/corpus.py`: each copy "
+        "gets its own document number and issue day/month on its header lines, so it is its own plan, and "
+        "extracts like its original). A *first run* goes into a fresh OUT (everything processed); the *rerun* "
+        "runs again on the same folder and OUT (nothing changed: everything from the cache). Each run's manifest "
+        "is checked: all N processed, then all N cached, none failed, published. Repeats of a corpus size are "
+        "skipped when they would pass the time budget; the table says how many runs each median has.",
+        "- *Memory against pages*: a PDF made by repeating the pages of a sample PDF (PyMuPDF `insert_pdf`), "
+        "read in a fresh process (`bench/probe.py`) by `read_document` and by `process_file`; the peak is "
+        "`ru_maxrss` of that process. *Baseline* is a fresh process that only imports the modules: the "
+        "increment over it is what the pages themselves cost.",
+        "- *Reference extractor*: the same sample PDFs, the same timing (median of runs, over all pages, in "
+        "process). Cell agreement with the gold is defined in `bench/table_agreement.py`: every appendix-table "
+        "gold record's key cells (indicator/task, unit, yearly targets, deadline text, output) and each raw "
+        "agency span (tracking, lead, support) are looked up in the extractor's row that best matches the "
+        "record's main text; *exact* = equal after NFC and whitespace normalization (a span: contained in a "
+        "cell), *fuzzy* = rapidfuzz ratio ≥ 90 (partial ratio for a span), *letters* = equal once spaces and "
+        "punctuation are removed (the cell boundaries are right even where the text lost its spacing). Raw page "
+        "tables are compared, before vnplan's page-break stitching, so a cell split by a page break is missed "
+        "by every extractor alike.",
+        "- *Hot spots*: `cProfile` around one `process_file` call on the sample PDF with the most pages.",
+        "",
+    ]
+
+
+def _in_process(results: Results) -> list[str]:
+    lines = ["## Readers and the per-document pipeline, in process", ""]
+    for key, title in (
+        ("readers", "`read_document`"),
+        ("process_file", "`process_file` (read → extract → normalize → validate)"),
+    ):
+        figures = results.get(key) or {}
+        rows = [
+            (
+                name,
+                str(f["documents"]),
+                str(f["pages"] or "–"),
+                str(f["runs"]),
+                _s(f["median_total_s"]),
+                _num(f["docs_per_s"], 2),
+                _num(f["pages_per_s"]),
+            )
+            for name, f in figures.items()
+        ]
+        lines += [
+            f"{title}:",
+            "",
+            *_table(("format", "documents", "pages", "runs", "total (sum of medians)", "documents/s", "pages/s"), rows),
+        ]
+    reads = {row["name"]: row for f in (results.get("readers") or {}).values() for row in f["files"]}
+    whole = {row["name"]: row for f in (results.get("process_file") or {}).values() for row in f["files"]}
+    per_file = [
+        (name, str(row["pages"] or "–"), _s(row["median_s"]), _s(_get(whole, name, "median_s")))
+        for name, row in reads.items()
+    ]
+    lines += ["Per file (medians):", "", *_table(("file", "pages", "read_document", "process_file"), per_file)]
+    return lines
+
+
+def _end_to_end(results: Results) -> list[str]:
+    figures = results.get("end_to_end") or {}
+    if not figures:
+        return []
+    rows = [
+        (
+            name,
+            str(f["documents"]),
+            str(f["n"]),
+            _s(f["wall_s"]),
+            _s(f["flow_s"]),
+            _s(f["document_s"]),
+            _mb(f["own_peak_kb"]),
+            _mb(f["children_peak_kb"]),
+            _mb(f["maxrss_kb"]),
+            _mb(f["tree_peak_kb"]),
+            ", ".join(f["checks"]),
+        )
+        for name, f in figures.items()
+    ]
+    return [
+        "## End to end: `vnplan run` on the samples of each format",
+        "",
+        f"Warm-up run (untimed, creates Prefect's database): {_s(results.get('warm_up_s'))}.",
+        "",
+        *_table(
+            (
+                "format",
+                "documents",
+                "runs",
+                "wall",
+                "flow",
+                "documents",
+                "vnplan peak",
+                "Prefect server peak",
+                "wait4 max",
+                "tree peak",
+                "check",
+            ),
+            rows,
+        ),
+    ]
+
+
+def _corpus(results: Results) -> list[str]:
+    entries = results.get("scaling") or []
+    if not entries:
+        return []
+    rows = []
+    for entry in entries:
+        first, rerun = entry["first_median"], entry["rerun_median"]
+        size = entry["documents"]
+        rows.append(
+            (
+                f"{size:,}",
+                str(first["n"]),
+                _s(first["wall_s"]),
+                _s(first["flow_s"]),
+                f"{1000 * first['wall_s'] / size:,.0f} ms" if first["wall_s"] else "–",
+                str(rerun["n"]),
+                _s(rerun["wall_s"]),
+                _s(rerun["flow_s"]),
+                f"{1000 * rerun['wall_s'] / size:,.0f} ms" if rerun["wall_s"] else "–",
+                _mb(first["own_peak_kb"]),
+                ", ".join(sorted(set(first["checks"]) | set(rerun["checks"]))),
+            )
+        )
+    lines = [
+        "## Generated corpus: how time grows with the number of documents",
+        "",
+        *_table(
+            (
+                "documents",
+                "runs",
+                "first run: wall",
+                "flow",
+                "per document",
+                "runs",
+                "no-change rerun: wall",
+                "flow",
+                "per document",
+                "vnplan peak",
+                "check",
+            ),
+            rows,
+        ),
+    ]
+    for phase, title in (("first", "First run"), ("rerun", "No-change rerun")):
+        fit = _fit(results, phase)
+        if fit is None:
+            lines.append(f"- {title}: the sizes give no usable per-document cost (too few, or too noisy).")
+        else:
+            lines.append(
+                f"- {title}: wall ≈ {fit[0]:.1f} s + {fit[1] * 1000:.0f} ms × documents (least squares over the sizes)."
+            )
+    lines += [
+        f"- {entry['documents']:,} documents: {entry['skipped_repeats']}."
+        for entry in entries
+        if entry.get("skipped_repeats")
+    ]
+    return [*lines, ""]
+
+
+def _memory(results: Results) -> list[str]:
+    memory = results.get("memory")
+    if not memory:
+        return []
+    baseline = memory["baseline"]
+    base_peak = baseline["peak_kb"]
+    rows = [
+        (
+            "baseline: import the modules only",
+            "–",
+            _mb(base_peak),
+            "–",
+            _mb(baseline.get("imported_kb")),
+            "–",
+            "–",
+            "–",
+            _mb(baseline.get("maxrss_kb")),
+        ),
+    ]
+    for probe in memory["probes"]:
+        rows.append(
+            (
+                f"`{'read_document' if probe['mode'] == 'read' else 'process_file'}`",
+                str(probe["pages"]),
+                _mb(probe["peak_kb"]),
+                _mb(probe["peak_kb"] - base_peak),
+                _mb(probe.get("imported_kb")),
+                _mb(probe.get("work_peak_kb")),
+                _mb(probe.get("work_growth_kb")),
+                f"{_s(probe['seconds'])}, {_num(probe['pages_per_s'])} pages/s",
+                _mb(probe.get("maxrss_kb")),
+            )
+        )
+    small, large = memory["pages"]
+    lines = [
+        "## Memory against page count",
+        "",
+        f"PDFs of {small} and {large} pages made by repeating the {memory['source_pages']} pages of "
+        f"`{memory['source']}`, each read in a fresh process. *Peak* is the process's whole-life peak resident "
+        "size; *over baseline* subtracts the peak of a process that only imports the modules. Importing vnplan "
+        "can itself be the largest peak of a process, hiding what the pages cost, so the probe also resets the "
+        "kernel's high-water mark once the modules are imported: *work peak* is the peak while the document "
+        "was read, *growth* that minus the size right after the imports. *wait4* is `ru_maxrss` of the probe "
+        "(a cross-check of *peak*).",
+        "",
+        *_table(
+            ("what", "pages", "peak", "over baseline", "after imports", "work peak", "growth", "time", "wait4"),
+            rows,
+        ),
+    ]
+    for mode, name in (("read", "read_document"), ("process", "process_file")):
+        ratio = memory.get(f"{mode}_ratio")
+        verdict = "within" if ratio is not None and ratio <= 2 else "NOT within"
+        lines.append(
+            f"- `{name}`, {large} pages against {small}: peak {_num(ratio, 2)}× ({verdict} the 2× target); "
+            f"peak over baseline {_num(memory.get(f'{mode}_increment_ratio'), 2)}×; growth during the work "
+            f"{_num(memory.get(f'{mode}_work_growth_ratio'), 2)}×."
+        )
+    return [*lines, ""]
+
+
+def _reference(results: Results) -> list[str]:
+    reference = results.get("reference")
+    if not reference:
+        return []
+    rows = []
+    for row in reference["rows"]:
+        found = row["agreement"]
+        rows.append(
+            (
+                row["extractor"],
+                str(row["runs"]),
+                str(row["pages"] or "–"),
+                _s(row["median_total_s"]),
+                _num(row["pages_per_s"], 2),
+                _pct(found["exact"], found["cells"]),
+                _pct(found["fuzzy"], found["cells"]),
+                _pct(found["letters"], found["cells"]),
+            )
+        )
+    lines = [
+        "## Reference: another table extractor on the same PDFs",
+        "",
+        f"Gold cells come from {', '.join(f'`{name}`' for name in reference.get('gold_pdfs', []))} (the sample "
+        "PDFs whose gold has appendix tables); the speed is over all sample PDFs.",
+        "",
+        *_table(("extractor", "runs", "pages", "seconds", "pages/s", "exact", "fuzzy ≥ 90", "letters"), rows),
+    ]
+    if reference.get("note"):
+        lines += [reference["note"], ""]
+    fields = sorted({name for row in reference["rows"] for name in row["agreement"]["by_field"]})
+    if fields:
+        header = ["gold field", "cells", *[row["key"] + " exact / fuzzy / letters" for row in reference["rows"]]]
+        table_rows = []
+        for name in fields:
+            counts = [row["agreement"]["by_field"].get(name) for row in reference["rows"]]
+            total = next((c["cells"] for c in counts if c), 0)
+            table_rows.append(
+                [name, str(total), *[f"{c['exact']} / {c['fuzzy']} / {c['letters']}" if c else "–" for c in counts]]
+            )
+        lines += ["By gold field:", "", *_table(header, table_rows)]
+    return lines
+
+
+def _profile(results: Results) -> list[str]:
+    profile = results.get("profile")
+    if not profile:
+        return []
+    lines = [
+        "## Hot spots",
+        "",
+        f"`cProfile` of `process_file` on `{profile['file']}` ({profile.get('pages')} pages, "
+        f"{_s(profile['seconds_under_profiler'])} under the profiler).",
+        "",
+    ]
+    for key, title in (("top_cumulative", "By cumulative time"), ("top_own", "By own time")):
+        rows = [(f"`{e['function']}`", f"{e['calls']:,}", _s(e["tottime_s"]), _s(e["cumtime_s"])) for e in profile[key]]
+        lines += [f"{title}:", "", *_table(("function", "calls", "own", "cumulative"), rows)]
+    return lines
+
+
+# -- before / after -------------------------------------------------------------------------------------
+
+
+Figure = tuple[str, Callable[[Results], float | None], Callable[[float | None], str], bool]
+
+
+def _figures(results_now: Results) -> list[Figure]:
+    figures: list[Figure] = [
+        ("PDF reader, pages/s", lambda r: _get(r, "readers", "pdf", "pages_per_s"), _num, True),
+        ("text reader, documents/s", lambda r: _get(r, "readers", "txt", "docs_per_s"), _num, True),
+        ("DOCX reader, documents/s", lambda r: _get(r, "readers", "docx", "docs_per_s"), _num, True),
+        ("process_file PDF, pages/s", lambda r: _get(r, "process_file", "pdf", "pages_per_s"), _num, True),
+        ("process_file text, documents/s", lambda r: _get(r, "process_file", "txt", "docs_per_s"), _num, True),
+    ]
+    for name in results_now.get("end_to_end") or {}:
+        figures.append(
+            (f"vnplan run, {name} samples: wall", lambda r, n=name: _get(r, "end_to_end", n, "wall_s"), _s, False)
+        )
+        figures.append(
+            (
+                f"vnplan run, {name} samples: vnplan peak",
+                lambda r, n=name: _get(r, "end_to_end", n, "own_peak_kb"),
+                _mb,
+                False,
+            )
+        )
+    for entry in results_now.get("scaling") or []:
+        size = entry["documents"]
+        figures.append(
+            (
+                f"{size:,} new documents: wall",
+                lambda r, s=size: _get(_scaling(r, s), "first_median", "wall_s"),
+                _s,
+                False,
+            )
+        )
+        figures.append(
+            (
+                f"{size:,} documents, no-change rerun: wall",
+                lambda r, s=size: _get(_scaling(r, s), "rerun_median", "wall_s"),
+                _s,
+                False,
+            )
+        )
+    for mode, name in (("read", "read_document"), ("process", "process_file")):
+        for index, size in enumerate(_get(results_now, "memory", "pages") or []):
+            for key, what in (("peak_kb", "peak"), ("work_growth_kb", "growth during the work")):
+                figures.append(
+                    (
+                        f"{name}, {size}-page PDF: {what}",
+                        lambda r, m=mode, i=index, k=key: _get(_probe(r, m, i), k),
+                        _mb,
+                        False,
+                    )
+                )
+        figures.append(
+            (
+                f"{name}: peak, large / small PDF",
+                lambda r, m=mode: _get(r, "memory", f"{m}_ratio"),
+                lambda v: _num(v, 2),
+                False,
+            )
+        )
+    return figures
+
+
+def _probe(results: Results, mode: str, index: int) -> dict[str, Any] | None:
+    """The memory probe of ``mode`` on the small (0) or large (1) PDF, matched by its place, not its size."""
+    pages = _get(results, "memory", "pages", index)
+    probes = _get(results, "memory", "probes") or []
+    return next((p for p in probes if p["mode"] == mode and p["pages_built"] == pages), None)
+
+
+def _before_after(now: Results, before: Results | None) -> list[str]:
+    if not before:
+        return []
+    rows = []
+    for label, value, show, higher_better in _figures(now):
+        old, new = value(before), value(now)
+        if old is None and new is None:
+            continue
+        change = "–"
+        if old and new:
+            factor = new / old
+            better = factor > 1 if higher_better else factor < 1
+            change = f"{factor:.2f}× ({'better' if better else 'worse' if factor != 1 else 'same'})"
+        rows.append((label, show(old), show(new), change))
+    old_code, new_code = before.get("code", {}), now.get("code", {})
+    memory_pages = _get(now, "memory", "pages")
+    return [
+        "## Before and after",
+        "",
+        f"Before: {(old_code.get('commit') or '?')[:10]} ({old_code.get('commit_subject') or ''}), measured "
+        f"{before.get('started_at')}. Now: {(new_code.get('commit') or '?')[:10]}"
+        f"{' plus uncommitted changes' if new_code.get('dirty') else ''}, measured {now.get('started_at')}. "
+        f"Same machine, same benchmark; the repeated PDFs have {memory_pages} pages. Timings taken at different "
+        "times on a shared machine differ by more than noise would suggest: read the large factors.",
+        "",
+        *_table(("figure", "before", "now", "now / before"), rows),
+    ]
+
+
+# -- the document --------------------------------------------------------------------------------------
+
+
+def render(now: Results, before: Results | None = None) -> str:
+    quick = ""
+    if _get(now, "settings", "quick"):
+        quick = " (quick smoke run: small sizes, one run each: not for comparison)"
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `make bench` (`bench/pipeline_bench.py`){quick}; the raw figures are in "
+        "`bench/results/latest.json` (and `bench/results/before.json` for the code before the performance work). "
+        "Every figure below was measured on the machine described here, in one run of the benchmark.",
+        "",
+    ]
+    for section in (_machine, _conclusions, _method, _in_process, _end_to_end, _corpus, _memory, _reference, _profile):
+        lines += section(now)
+    lines += _before_after(now, before)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def load(path: Path) -> Results | None:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def render_folder(results_dir: Path, out: Path, now: Results | None = None) -> Path:
+    """BENCHMARKS.md from ``now`` (default: ``latest.json``) and ``before.json`` in ``results_dir``."""
+    current = now or load(results_dir / "latest.json")
+    before = load(results_dir / "before.json")
+    if current is None:
+        current, before = before, None
+    if current is None:
+        raise FileNotFoundError(f"no results in {results_dir}: run the benchmark first")
+    if before is not None and before.get("started_at") == current.get("started_at"):
+        before = None
+    write_atomically(out, render(current, before))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    args = parser.parse_args()
+    print(render_folder(args.results, args.out))
+
+
+if __name__ == "__main__":
+    main()
