@@ -104,11 +104,12 @@ class PdfReader(DocumentReader):
                 raise EncryptedDocumentError(self.path, _ENCRYPTED) from error
             raise UnreadableDocumentError(self.path, f"damaged PDF: {_describe(cause)}") from error
         blocks: list[Block] = []
-        saw_text = False
+        saw_text = saw_image = False
         scans = ocr.DocumentOcr(self.settings.ocr)
         try:
             with pdf:
                 for number, page in enumerate(pdf.pages, start=1):
+                    saw_image = saw_image or bool(page.images)
                     if self._needs_ocr(page):
                         scanned = self._scanned_page_blocks(page, number, scans)
                         saw_text = saw_text or any(map(_has_text, scanned))
@@ -125,6 +126,8 @@ class PdfReader(DocumentReader):
             raise
         except Exception as error:  # pdfminer raises many types on a damaged file
             raise UnreadableDocumentError(self.path, f"damaged PDF: {_describe(error)}") from error
+        if not saw_text and not saw_image:
+            raise UnreadableDocumentError(self.path, "no text on any page: the PDF is blank or damaged")
         if scans.pages_unread or not saw_text:
             raise ScannedDocumentError(self.path, _scan_failure(scans, saw_text))
         document = self._document(blocks, page_count=page_count)
@@ -134,9 +137,15 @@ class PdfReader(DocumentReader):
     # -- a scanned page -------------------------------------------------------------------
 
     def _needs_ocr(self, page: Any) -> bool:
-        """No text layer, or practically none (a page number, a scanner's watermark): the page is a picture."""
+        """No text layer, or practically none (a page number, a scanner's watermark), over an image: a scan.
+
+        A page with no text and no image is blank, or damaged (a content stream that cannot be decoded):
+        there is nothing to read by OCR, and rendering it would only cost seconds to find nothing.
+        """
         settings = self.settings.ocr
-        return settings.enabled and sum(1 for c in page.chars if str(c.get("text", "")).strip()) < settings.min_chars
+        if not settings.enabled or not page.images:
+            return False
+        return sum(1 for c in page.chars if str(c.get("text", "")).strip()) < settings.min_chars
 
     def _scanned_page_blocks(self, page: Any, number: int, scans: ocr.DocumentOcr) -> list[Block]:
         """The blocks of a page read by OCR, marked ``ocr`` (none for a blank page).

@@ -384,7 +384,7 @@ def test_samples_with_byte_flips(sample: Path, changes: list[tuple[int, int]], a
     check_pipeline(sample.name, _flipped(SAMPLE_BYTES[sample], changes, ascii_only))
 
 
-@examples(0.03, FILE_SECONDS)
+@examples(0.02, FILE_SECONDS)
 @given(sample=st.sampled_from(PDF_SAMPLES), changes=flips)
 def test_pdf_samples_with_byte_flips(sample: Path, changes: list[tuple[int, int]]) -> None:
     check_pipeline(sample.name, _flipped(SAMPLE_BYTES[sample], changes))
@@ -487,7 +487,7 @@ zip_member = st.tuples(
 
 @examples(0.3, FILE_SECONDS)
 @given(
-    members=st.lists(zip_member, max_size=6),
+    members=st.lists(zip_member, max_size=6, unique_by=lambda member: member[0]),
     compression=st.sampled_from([zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED]),
     suffix=st.sampled_from([".docx", ".pdf", ".txt"]),
 )
@@ -972,7 +972,7 @@ random_row = st.lists(
 ).map(Row)
 
 
-@examples(1.0, TEXT_SECONDS)
+@examples(0.5, TEXT_SECONDS)
 @given(tables=st.lists(st.lists(random_row, max_size=10), max_size=4))
 def test_table_helpers_on_random_rows(tables: list[list[Row]]) -> None:
     """Ragged rows, empty rows, header words anywhere: the table helpers answer, they do not crash."""
@@ -1106,11 +1106,6 @@ def _pdf_with_a_corrupt_page(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="extractors/pdf_reader.py: a page whose content stream cannot be decompressed has no chars, so it is "
-    "OCRed as a scan (ScannedDocumentError 'looks like a scan', or OCR text of a damaged page, 10-45 s a page)",
-)
 def test_a_damaged_page_of_a_born_digital_pdf_is_not_a_scan(tmp_path: Path) -> None:
     """Found by ``test_pdf_samples_with_byte_flips``: 18 % of the flipped sample PDFs ran out of the 30 s budget
     in OCR.  A page that cannot be decoded is damage to report, not a picture to read."""
