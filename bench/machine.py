@@ -46,8 +46,12 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
+def load_average() -> list[float] | None:
+    """The 1, 5 and 15-minute load averages: how busy the (possibly shared) machine was."""
+    return [round(value, 2) for value in os.getloadavg()] if hasattr(os, "getloadavg") else None
+
+
 def machine_info() -> dict[str, Any]:
-    load = os.getloadavg() if hasattr(os, "getloadavg") else None
     return {
         "cpu": cpu_model(),
         "cores": os.cpu_count(),
@@ -56,7 +60,7 @@ def machine_info() -> dict[str, Any]:
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
         "libraries": library_versions(),
-        "load_average_at_start": [round(value, 2) for value in load] if load else None,
+        "load_average_at_start": load_average(),
     }
 
 

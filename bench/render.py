@@ -15,6 +15,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
+SAME_WITHIN = 0.03
+"""A before/after factor within this of 1 is called "same"."""
 NIGHT_S = 8 * 3600
 """The nightly window the conclusions assume (02:00 to 10:00)."""
 
@@ -110,7 +112,7 @@ def _machine(results: Results) -> list[str]:
         ("RAM", f"{machine.get('ram_gb')} GB"),
         ("System", f"{machine.get('os')}, Python {machine.get('python')}"),
         ("Libraries", libraries),
-        ("Load average at start", ", ".join(str(v) for v in machine.get("load_average_at_start") or []) or "–"),
+        ("Load average (1, 5, 15 min)", f"{_load(results)} at the start, {_load(results, 'end')} at the end"),
         ("Code measured", f"{commit}{dirty} ({code.get('commit_subject') or ''})"),
         ("Date", f"{results.get('started_at')} to {results.get('finished_at')} (UTC)"),
         (
@@ -571,6 +573,11 @@ def _probe(results: Results, mode: str, index: int) -> dict[str, Any] | None:
     return next((p for p in probes if p["mode"] == mode and p["pages_built"] == pages), None)
 
 
+def _load(results: Results, when: str = "start") -> str:
+    values = _get(results, "machine", f"load_average_at_{when}")
+    return ", ".join(str(v) for v in values) if values else "?"
+
+
 def _before_after(now: Results, before: Results | None) -> list[str]:
     if not before:
         return []
@@ -583,7 +590,8 @@ def _before_after(now: Results, before: Results | None) -> list[str]:
         if old and new:
             factor = new / old
             better = factor > 1 if higher_better else factor < 1
-            change = f"{factor:.2f}× ({'better' if better else 'worse' if factor != 1 else 'same'})"
+            verdict = "same" if abs(factor - 1) < SAME_WITHIN else "better" if better else "worse"
+            change = f"{factor:.2f}× ({verdict})"
         rows.append((label, show(old), show(new), change))
     old_code, new_code = before.get("code", {}), now.get("code", {})
     memory_pages = _get(now, "memory", "pages")
@@ -593,8 +601,10 @@ def _before_after(now: Results, before: Results | None) -> list[str]:
         f"Before: {(old_code.get('commit') or '?')[:10]} ({old_code.get('commit_subject') or ''}), measured "
         f"{before.get('started_at')}. Now: {(new_code.get('commit') or '?')[:10]}"
         f"{' plus uncommitted changes' if new_code.get('dirty') else ''}, measured {now.get('started_at')}. "
-        f"Same machine, same benchmark; the repeated PDFs have {memory_pages} pages. Timings taken at different "
-        "times on a shared machine differ by more than noise would suggest: read the large factors.",
+        f"Same machine, same benchmark; the repeated PDFs have {memory_pages} pages. Load average (1, 5, 15 min) "
+        f"at the start: before {_load(before)}, now {_load(now)}; at the end: before {_load(before, 'end')}, now "
+        f"{_load(now, 'end')}. Timings taken at different times on a shared machine differ by more than noise "
+        "would suggest: read the large factors, and the memory figures, which load does not change.",
         "",
         *_table(("figure", "before", "now", "now / before"), rows),
     ]

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import corpus
-from bench.machine import code_info, machine_info
+from bench.machine import code_info, load_average, machine_info
 from bench.table_agreement import (
     Agreement,
     Table,
@@ -432,6 +432,7 @@ class Bench:
         finally:
             self.launcher.close()
         self.results["finished_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        self.results["machine"]["load_average_at_end"] = load_average()
         self.results["duration_s"] = round(self.elapsed(), 1)
         return self.results
 
