@@ -103,13 +103,19 @@ def generate_corpus(sources: Sequence[Path], count: int, folder: Path) -> list[P
         raise ValueError("no template document to vary")
     folder.mkdir(parents=True, exist_ok=True)
     texts = [source.read_text(encoding="utf-8") for source in sources]
-    written: list[Path] = []
-    for index in range(count):
-        source = sources[index % len(sources)]
-        path = folder / f"{index:05d}-{source.stem}{source.suffix}"
-        path.write_text(vary(texts[index % len(texts)], variant(index)), encoding="utf-8")
-        written.append(path)
-    return written
+    return [_write(sources, texts, index, folder) for index in range(count)]
+
+
+def add_document(sources: Sequence[Path], index: int, folder: Path) -> Path:
+    """One more distinct plan in ``folder``: the ``index``-th of the sequence ``generate_corpus`` writes."""
+    return _write(sources, [source.read_text(encoding="utf-8") for source in sources], index, folder)
+
+
+def _write(sources: Sequence[Path], texts: Sequence[str], index: int, folder: Path) -> Path:
+    source = sources[index % len(sources)]
+    path = folder / f"{index:05d}-{source.stem}{source.suffix}"
+    path.write_text(vary(texts[index % len(texts)], variant(index)), encoding="utf-8")
+    return path
 
 
 def repeat_pdf(source: Path, pages: int, target: Path) -> Path:

@@ -125,9 +125,20 @@ def _machine(results: Results) -> list[str]:
             "Settings",
             f"runs {settings.get('runs')}, corpus sizes {settings.get('sizes')}, PDF pages "
             f"{settings.get('pages')}, workers {settings.get('workers') or 'not passed (serial)'}, "
-            f"quick {settings.get('quick')}, time budget {settings.get('budget_s')} s",
+            f"quick {settings.get('quick')}, time budget {settings.get('budget_s')} s, "
+            f"lanes {'side by side' if settings.get('lanes') else 'one after the other'}, "
+            f"PyMuPDF layout-model row {'on' if settings.get('reference_layout') else 'off'}",
         ),
     ]
+    server = results.get("prefect_server")
+    if server:
+        rows.append(
+            (
+                "Prefect server",
+                f"one for every timed `vnplan run` (`prefect server start`): started in {_s(server.get('start_s'))}, "
+                f"peak {_mb(server.get('peak_kb'))} resident",
+            )
+        )
     return ["## Machine and run", "", *_table(("", ""), rows)]
 
 
@@ -142,8 +153,8 @@ def _conclusions(results: Results) -> list[str]:
         fixed, per_doc = first
         capacity = (NIGHT_S - fixed) / per_doc
         lines.append(
-            f"- **New text documents:** a run costs about {fixed:.0f} s of fixed start-up (Prefect's temporary "
-            f"server, imports, the quality gate) plus {per_doc:.2f} s per new document "
+            f"- **New text documents:** a run costs about {fixed:.0f} s of fixed start-up (imports, the Prefect "
+            f"flow run, the quality gate) plus {per_doc:.2f} s per new document "
             f"({largest['documents']:,} new documents: {_s(largest['first_median']['wall_s'])}). "
             f"One machine with one worker therefore handles about {_num(capacity, 0)} new plan documents in an "
             f"8-hour night."
@@ -159,13 +170,20 @@ def _conclusions(results: Results) -> list[str]:
             f"pipeline: a {pages_per_doc:.0f}-page plan takes about {per_pdf:.1f} s with the flow's own "
             f"per-document cost, so about {NIGHT_S / per_pdf:,.0f} new PDFs of that size fit in a night."
         )
-    if rerun is not None and largest is not None:
-        fixed, per_doc = rerun
-        hour = (3600 - fixed) / per_doc
+    if largest is not None and largest["rerun_median"].get("wall_s") is not None:
+        per_doc_text = f" plus {rerun[1] * 1000:.1f} ms per document" if rerun is not None else ""
         lines.append(
-            f"- **The nightly rerun with nothing changed** costs {fixed:.0f} s plus {per_doc * 1000:.0f} ms per "
-            f"document (the cache lookups and the new run folder; {largest['documents']:,} documents: "
-            f"{_s(largest['rerun_median']['wall_s'])}). It stays under an hour up to about {_num(hour, 0)} documents."
+            f"- **The nightly rerun with nothing changed** costs about {_s(largest['rerun_median']['wall_s'])} for "
+            f"{largest['documents']:,} documents{per_doc_text}: every file is hashed and, with the code, rules, "
+            "overrides and settings, compared with the fingerprint the published run recorded; nothing is rebuilt, "
+            "a manifest-only run folder records the check."
+        )
+    one_new = (largest or {}).get("one_new_median") or {}
+    if largest is not None and one_new.get("wall_s") is not None:
+        lines.append(
+            f"- **A night with one new document** among {largest['documents']:,}: "
+            f"{_s(one_new['wall_s'])} (median of {one_new['n']}): the new one is processed, the others come from "
+            "the per-document cache, and the whole dataset is written, checked and published again."
         )
     memory = results.get("memory")
     if memory and memory.get("process_ratio"):
@@ -181,8 +199,15 @@ def _conclusions(results: Results) -> list[str]:
     peaks = [figures.get("own_peak_kb") for figures in end_to_end.values() if figures.get("own_peak_kb")]
     if peaks:
         lines.append(
-            f"- **A `vnplan run` process** peaks at {_mb(max(peaks))} resident on the samples (Prefect's temporary "
-            f"API server, a separate process, adds its own; see the end-to-end table)."
+            f"- **A `vnplan run` process** peaks at {_mb(max(peaks))} resident on the samples; the Prefect server, a "
+            f"separate process, peaked at {_mb(_get(results, 'prefect_server', 'peak_kb'))} over the whole benchmark."
+        )
+    warm_up = results.get("warm_up") or {}
+    if warm_up.get("wall_s") is not None:
+        lines.append(
+            f"- **Without a Prefect server** (`PREFECT_API_URL` unset), each `vnplan run` starts and stops a "
+            f"temporary one of its own: the warm-up run of {warm_up.get('documents')} text document took "
+            f"{_s(warm_up['wall_s'])} that way (one run). A nightly job served by `vnplan serve` has its server."
         )
     if first is not None:
         fixed, per_doc = first
@@ -206,26 +231,37 @@ def _method(results: Results) -> list[str]:
         f"the number of runs stated next to it (asked for: {runs}; the first run is included, there is no hidden "
         "warm-up, except that the registry, matcher and POS tagger are loaded once before the in-process figures). "
         "The machine may be shared: compare figures taken in the same run.",
+        "- *Two lanes* (unless `--serial`): to fit the benchmark in its ten minutes on a two-core machine, the "
+        "in-process figures, the memory probes, the per-format runs and the repeats of the smaller first runs "
+        "run in one lane, while the other lane runs the warm-up and the generated corpus. Each lane is "
+        "single-threaded, so each has a core, but they share the Prefect server, memory bandwidth and caches: "
+        "figures are somewhat slower than on an idle machine, never faster.",
         "- The measured code is copied at the start of the benchmark and run from that copy (in this process and "
         "in every child process), so that edits to the tree during the benchmark change nothing.",
         "- *In process*: `extractors.readers.read_document` and `pipeline.documents.process_file` on each sample "
         "file; documents/s and pages/s divide the count by the sum of the per-file medians.",
-        "- *End to end*: `python -m pipeline.cli run INBOX --out OUT` as a child process, in Prefect's ephemeral "
-        "mode with a Prefect home of the benchmark's own (one untimed warm-up run creates its database first), "
-        "no overrides file, a fresh OUT for each run. *Flow* is the manifest's `seconds` (the flow itself), "
-        "*documents* the sum of the manifest's per-document seconds. Memory: *vnplan* is the run's own peak "
-        "resident size (the kernel's high-water mark `VmHWM`, sampled every 0.2 s); *Prefect server* the "
-        "peak of its child process (the temporary API server of the ephemeral mode); *wait4* is `ru_maxrss` "
-        "from `os.wait4`, which Linux reports as the larger of the process's and its reaped children's peaks "
-        "(not their sum); *tree* the largest sum of the tree's resident sizes that the sampler saw.",
+        "- *End to end*: `python -m pipeline.cli run INBOX --out OUT` as a child process, against one Prefect "
+        "server the benchmark starts first (`prefect server start`, with a Prefect home of its own), as a nightly "
+        "deployment has; no overrides file, a fresh OUT for each run. The warm-up run goes first, in Prefect's "
+        "ephemeral mode (a temporary server of its own), and is reported on its own. *Flow* is the manifest's "
+        "`seconds` (the flow itself), *documents* the sum of the manifest's per-document seconds. Memory: *vnplan* "
+        "is the run's own peak resident size (the kernel's high-water mark `VmHWM`, sampled every 0.2 s); *wait4* "
+        "is `ru_maxrss` from `os.wait4`, which Linux reports as the larger of the process's and its reaped "
+        "children's peaks (not their sum); *tree* the largest sum of the tree's resident sizes that the sampler "
+        "saw (the Prefect server is not in the tree: its own peak is in the table above).",
         "- *Generated corpus*: N distinct plans made from the sample text exports (`bench/corpus.py`: each copy "
         "gets its own document number and issue day/month on its header lines, so it is its own plan, and "
-        "extracts like its original). A *first run* goes into a fresh OUT (everything processed); the *rerun* "
-        "runs again on the same folder and OUT (nothing changed: everything from the cache). Each run's manifest "
-        "is checked: all N processed, then all N cached, none failed, published. Repeats of a corpus size are "
-        "skipped when they would pass the time budget; the table says how many runs each median has.",
+        "extracts like its original). A *first run* goes into a fresh OUT (everything processed); the *no-change "
+        "rerun* runs again on the same folder and OUT (nothing changed: vnplan finds the published run's input "
+        "fingerprint equal and only records that); a *night with one new document* adds one more generated plan "
+        "to the largest corpus and runs again (one processed, the others from the per-document cache, the dataset "
+        "rebuilt, checked and published). Each run's manifest is checked: all N processed; all N unchanged; one "
+        "processed and the rest cached; none failed, published. Repeats are skipped when they would pass the "
+        "time budget, and the largest first run is run once (three would take longer than the whole budget); the "
+        "table says how many runs each median has.",
         "- *Memory against pages*: a PDF made by repeating the pages of a sample PDF (PyMuPDF `insert_pdf`), "
-        "read in a fresh process (`bench/probe.py`) by `read_document` and by `process_file`; the peak is "
+        "read in a fresh process (`bench/probe.py`) by `process_file` (which reads it, then builds its records); "
+        "the peak is "
         "`ru_maxrss` of that process. *Baseline* is a fresh process that only imports the modules: the "
         "increment over it is what the pages themselves cost.",
         "- *Reference extractor*: the same sample PDFs, the same timing (median of runs, over all pages, in "
@@ -289,7 +325,6 @@ def _end_to_end(results: Results) -> list[str]:
             _s(f["flow_s"]),
             _s(f["document_s"]),
             _mb(f["own_peak_kb"]),
-            _mb(f["children_peak_kb"]),
             _mb(f["maxrss_kb"]),
             _mb(f["tree_peak_kb"]),
             ", ".join(f["checks"]),
@@ -299,7 +334,7 @@ def _end_to_end(results: Results) -> list[str]:
     return [
         "## End to end: `vnplan run` on the samples of each format",
         "",
-        f"Warm-up run (untimed, creates Prefect's database): {_s(results.get('warm_up_s'))}.",
+        f"Warm-up run (Prefect's ephemeral mode, one text document, one run): {_s(results.get('warm_up_s'))}.",
         "",
         *_table(
             (
@@ -310,7 +345,6 @@ def _end_to_end(results: Results) -> list[str]:
                 "flow",
                 "documents",
                 "vnplan peak",
-                "Prefect server peak",
                 "wait4 max",
                 "tree peak",
                 "check",
@@ -338,7 +372,7 @@ def _corpus(results: Results) -> list[str]:
                 str(rerun["n"]),
                 _s(rerun["wall_s"]),
                 _s(rerun["flow_s"]),
-                f"{1000 * rerun['wall_s'] / size:,.0f} ms" if rerun["wall_s"] else "–",
+                f"{1000 * rerun['wall_s'] / size:,.1f} ms" if rerun["wall_s"] else "–",
                 _mb(first["own_peak_kb"]),
                 ", ".join(sorted(set(first["checks"]) | set(rerun["checks"]))),
             )
@@ -371,8 +405,18 @@ def _corpus(results: Results) -> list[str]:
             lines.append(
                 f"- {title}: wall ≈ {fit[0]:.1f} s + {fit[1] * 1000:.0f} ms × documents (least squares over the sizes)."
             )
+    for entry in entries:
+        one_new = entry.get("one_new_median")
+        if one_new and one_new.get("wall_s") is not None:
+            lines.append(
+                f"- A night with one new document among {entry['documents']:,}: wall {_s(one_new['wall_s'])}, flow "
+                f"{_s(one_new['flow_s'])}, documents {_s(one_new['document_s'])} (median of {one_new['n']}; "
+                f"vnplan peak {_mb(one_new['own_peak_kb'])}; check {', '.join(one_new['checks'])})."
+            )
+        if entry.get("skipped_one_new"):
+            lines.append(f"- Nights with one new document: {entry['skipped_one_new']}.")
     lines += [
-        f"- {entry['documents']:,} documents: {entry['skipped_repeats']}."
+        f"- {entry['documents']:,} documents, first run: {entry['skipped_repeats']}."
         for entry in entries
         if entry.get("skipped_repeats")
     ]
@@ -431,6 +475,8 @@ def _memory(results: Results) -> list[str]:
     ]
     for mode, name in (("read", "read_document"), ("process", "process_file")):
         ratio = memory.get(f"{mode}_ratio")
+        if ratio is None and not any(p["mode"] == mode for p in memory["probes"]):
+            continue  # not measured in this run
         verdict = "within" if ratio is not None and ratio <= 2 else "NOT within"
         lines.append(
             f"- `{name}`, {large} pages against {small}: peak {_num(ratio, 2)}× ({verdict} the 2× target); "
@@ -545,6 +591,8 @@ def _figures(results_now: Results) -> list[Figure]:
             )
         )
     for mode, name in (("read", "read_document"), ("process", "process_file")):
+        if _get(results_now, "memory", f"{mode}_ratio") is None:
+            continue  # not measured now
         for index, size in enumerate(_get(results_now, "memory", "pages") or []):
             for key, what in (("peak_kb", "peak"), ("work_growth_kb", "growth during the work")):
                 figures.append(

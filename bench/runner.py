@@ -16,9 +16,13 @@ import json
 import os
 import pstats
 import shutil
+import socket
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +39,7 @@ from bench.table_agreement import (
     pymupdf_supports_layout_switch,
     pymupdf_tables,
 )
-from bench.timing import ChildRun, Launcher, last_json_line, median, summarize, time_call, timed
+from bench.timing import ChildRun, Launcher, high_water_kb, last_json_line, median, summarize, time_call, timed
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("extractors", "normalizers", "pipeline", "schemas")
@@ -44,6 +48,8 @@ PROBE = Path(__file__).resolve().parent / "probe.py"
 CHILD_TIMEOUT_S = 3600.0
 PROFILE_TOP = 10
 EPHEMERAL_STARTUP_TIMEOUT_S = 180
+SERVER_STARTUP_TIMEOUT_S = 180
+MEMORY_MODES = ("process",)
 
 
 @dataclass
@@ -56,9 +62,11 @@ class Options:
     workers: int | None = None
     label: str = "current"
     quick: bool = False
-    budget_s: float = 600.0
-    reference_layout: bool = True
+    budget_s: float = 540.0
+    reference_layout: bool = False
     keep_work: bool = False
+    lanes: bool = True
+    """Run the child-process lane (warm-up, generated corpus) beside the in-process lane, one per core."""
 
 
 @dataclass
@@ -71,6 +79,12 @@ class Bench:
     documents: dict[str, Any] = field(default_factory=dict)  # PDF path -> the Document vnplan read
     vnplan_run: list[str] = field(default_factory=list)
     launcher: Launcher | None = None
+    server: subprocess.Popen[bytes] | None = None
+    _lane: threading.local = field(default_factory=threading.local)
+    _templates: list[Path] = field(default_factory=list)
+    _scaling: dict[int, dict[str, Any]] = field(default_factory=dict)
+    _first_done: threading.Event = field(default_factory=threading.Event)
+    _server_up: threading.Event = field(default_factory=threading.Event)
 
     # -- bookkeeping ----------------------------------------------------------------------------
 
@@ -87,10 +101,12 @@ class Bench:
     def sample_files(self, suffix: str) -> list[Path]:
         return sorted(path for path in self.options.samples.glob(f"*{suffix}") if not path.name.startswith("."))
 
-    def child(self, command: list[str], log: Path) -> ChildRun:
-        if self.launcher is None:
-            self.launcher = Launcher()
-        return self.launcher.run(command, cwd=self.work, env=self.env, log=log, timeout=CHILD_TIMEOUT_S)
+    def child(self, command: list[str], log: Path, env: dict[str, str] | None = None) -> ChildRun:
+        """Run a child process through this lane's launcher (each lane has its own: one request at a time)."""
+        launcher = getattr(self._lane, "launcher", None) or self.launcher
+        if launcher is None:
+            launcher = self.launcher = Launcher()
+        return launcher.run(command, cwd=self.work, env=env or self.env, log=log, timeout=CHILD_TIMEOUT_S)
 
     # -- setup -----------------------------------------------------------------------------------
 
@@ -121,6 +137,50 @@ class Bench:
         )
         self.env = env
         self.vnplan_run = [sys.executable, "-m", "pipeline.cli", "run"]
+
+    def start_server(self) -> None:
+        """One Prefect server for every timed ``vnplan run`` (as a nightly deployment has), on a free local port.
+
+        Each ``vnplan run`` without ``PREFECT_API_URL`` would otherwise start and stop a temporary server of
+        its own (Prefect's ephemeral mode); the untimed warm-up run measures that mode once.
+        """
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+        log = self.work / "logs" / "prefect-server.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        started = time.perf_counter()
+        with open(log, "wb") as sink:
+            self.server = subprocess.Popen(command, cwd=self.work, env=self.env, stdout=sink, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}/api"
+        while time.perf_counter() - started < SERVER_STARTUP_TIMEOUT_S:
+            if self.server.poll() is not None:
+                raise RuntimeError(f"the Prefect server ended ({self.server.returncode}); see {log}")
+            try:
+                with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError(f"the Prefect server did not answer within {SERVER_STARTUP_TIMEOUT_S} s; see {log}")
+        self.env["PREFECT_API_URL"] = url
+        self.results["prefect_server"] = {"url": url, "start_s": round(time.perf_counter() - started, 2)}
+        self.log(f"Prefect server at {url} (started in {self.results['prefect_server']['start_s']} s)")
+        self._server_up.set()
+
+    def stop_server(self) -> None:
+        if self.server is None:
+            return
+        self.results.setdefault("prefect_server", {})["peak_kb"] = high_water_kb(self.server.pid)
+        self.server.terminate()
+        try:
+            self.server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.server.kill()
+            self.server.wait()
+        self.server = None
 
     # -- in-process figures ---------------------------------------------------------------------
 
@@ -270,7 +330,9 @@ class Bench:
         built = {n: corpus.repeat_pdf(source, n, self.work / "memory" / f"repeated-{n}.pdf") for n in (small, large)}
         probes: list[dict[str, Any]] = []
         baseline = self._probe("baseline", None)
-        for mode in ("read", "process"):
+        # ``process_file`` reads the PDF and builds its records: the whole per-document pipeline.  (Reading alone,
+        # mode "read" of bench/probe.py, added a minute to the benchmark and is part of this figure.)
+        for mode in MEMORY_MODES:
             for n in (small, large):
                 self.log(f"memory probe: {mode} a {n}-page PDF in a fresh process")
                 probes.append(self._probe(mode, built[n]))
@@ -281,7 +343,7 @@ class Bench:
             "baseline": baseline,
             "probes": probes,
         }
-        for mode in ("read", "process"):
+        for mode in MEMORY_MODES:
             low = next(p for p in probes if p["mode"] == mode and p["pages_built"] == small)
             high = next(p for p in probes if p["mode"] == mode and p["pages_built"] == large)
             result[f"{mode}_ratio"] = _ratio(high["peak_kb"], low["peak_kb"])
@@ -317,13 +379,17 @@ class Bench:
 
     # -- vnplan run as a child process -------------------------------------------------------------
 
-    def vnplan(self, inbox: Path, out: Path, tag: str) -> dict[str, Any]:
-        """One ``vnplan run INBOX --out OUT`` (no overrides file; ``--workers`` only when asked for)."""
+    def vnplan(self, inbox: Path, out: Path, tag: str, ephemeral: bool = False) -> dict[str, Any]:
+        """One ``vnplan run INBOX --out OUT`` (no overrides file; ``--workers`` only when asked for).
+
+        Against the benchmark's Prefect server, or in Prefect's ephemeral mode when ``ephemeral``.
+        """
         command = [*self.vnplan_run, str(inbox), "--out", str(out), "--overrides", str(self.work / "no-overrides.json")]
         if self.options.workers is not None:
             command += ["--workers", str(self.options.workers)]
+        env = {k: v for k, v in self.env.items() if k != "PREFECT_API_URL"} if ephemeral else self.env
         earlier = _run_folders(out)
-        run = self.child(command, self.work / "logs" / f"{tag}.log")
+        run = self.child(command, self.work / "logs" / f"{tag}.log", env)
         figures = {**run.as_dict(), "command": " ".join(command[2:])}
         figures["summary"] = _run_summary(out, earlier)
         if figures["summary"] is None:
@@ -333,20 +399,30 @@ class Bench:
         return figures
 
     def warm_up(self) -> None:
-        """One small untimed run first: Prefect creates its database, the OS caches the libraries."""
+        """One run first, in Prefect's ephemeral mode (a temporary server of its own, as a plain ``vnplan run``
+        on a machine without a Prefect server has): the OS caches the libraries, and it shows that mode's cost."""
         texts = self.sample_files(".txt")[:1]
         inbox = self.work / "warm-up"
         inbox.mkdir()
         for path in texts:
             shutil.copy2(path, inbox / path.name)
-        self.log("warm-up run (untimed): Prefect's database is created")
-        run = self.vnplan(inbox, self.work / "out-warm-up", "warm-up")
+        self.log("warm-up run, in Prefect's ephemeral mode")
+        run = self.vnplan(inbox, self.work / "out-warm-up", "warm-up", ephemeral=True)
         if run.get("error"):
-            run = self.vnplan(inbox, self.work / "out-warm-up", "warm-up-again")
+            run = self.vnplan(inbox, self.work / "out-warm-up", "warm-up-again", ephemeral=True)
         self.results["warm_up_s"] = round(run["wall_s"], 2)
+        self.results["warm_up"] = {
+            "documents": len(texts),
+            "wall_s": round(run["wall_s"], 2),
+            "flow_s": (run["summary"] or {}).get("seconds"),
+            "mode": "ephemeral",
+        }
         shutil.rmtree(self.work / "out-warm-up", ignore_errors=True)
 
     def end_to_end(self) -> None:
+        self._server_up.wait()  # started by the corpus lane, while this one measures in process
+        if self.server is None:
+            raise RuntimeError("the Prefect server did not start (see the other lane's error)")
         figures: dict[str, Any] = {}
         for name, suffix in FORMATS.items():
             files = self.sample_files(suffix)
@@ -366,19 +442,70 @@ class Bench:
             figures[name] = {"documents": len(files), "pages": pages, "runs": runs, **_run_medians(runs)}
         self.results["end_to_end"] = figures
 
-    def scaling(self) -> None:
+    def prepare_corpus(self) -> None:
+        """Generate the corpus of every size (both lanes run on it)."""
         templates = corpus.templates(self.options.samples)
-        sizes = sorted(set(self.options.sizes))
-        entries: dict[int, dict[str, Any]] = {}
+        self._templates = templates
+        self._scaling = {}
+        for size in sorted(set(self.options.sizes)):
+            corpus.generate_corpus(templates, size, self.work / f"corpus-{size}")
+            names = [t.name for t in templates]
+            self._scaling[size] = {"documents": size, "templates": names, "first": [], "rerun": []}
+
+    def scaling(self) -> None:
+        """The corpus lane: first runs, no-change nightly reruns, and nights with one new document.
+
+        1. each size's first run into a fresh OUT (everything processed);
+        2. each size's no-change reruns, ``runs`` of them (nothing changed: vnplan only records that);
+        3. on the largest size, up to ``runs`` nights with one new document each (one processed, the rest from
+           the cache, the whole dataset written, checked and published again), while the time budget allows.
+        The first runs of the smaller sizes are repeated by the other lane (:meth:`first_run_repeats`).
+        """
+        sizes = sorted(self._scaling)
+        runs = self.options.runs
         for size in sizes:
-            folder = self.work / f"corpus-{size}"
-            corpus.generate_corpus(templates, size, folder)
-            entries[size] = {"documents": size, "templates": [t.name for t in templates], "first": [], "rerun": []}
-            self._scaling_pair(size, folder, entries[size])
-        for size in sizes:  # repeats, smallest first, while the time budget allows
-            entry = entries[size]
+            if size == sizes[-1]:
+                self._first_done.set()  # the other lane may repeat the smaller sizes' first runs from now on
+            self._first_run(size, self._scaling[size])
+        for size in sizes:
+            for index in range(runs):
+                self.log(f"vnplan run on {size} generated documents again, no change ({index + 1}/{runs})")
+                folder, out = self.work / f"corpus-{size}", self._corpus_out(size, 0)
+                rerun = self.vnplan(folder, out, f"corpus-{size}-rerun-{index}")
+                rerun["check"] = _check(rerun["summary"], unchanged=size)
+                self._scaling[size]["rerun"].append(rerun)
+        size = sizes[-1]
+        largest = self._scaling[size]
+        largest["one_new"] = []
+        for index in range(runs):
+            cost = largest["one_new"][0]["wall_s"] if largest["one_new"] else 0.0
+            if index and not self.fits(cost):
+                largest["skipped_one_new"] = (
+                    f"{runs - index} skipped: about {cost:.0f} s each would pass the "
+                    f"{self.options.budget_s:.0f} s budget"
+                )
+                self.log(f"one new document among {size}: {largest['skipped_one_new']}")
+                break
+            known = size + index
+            corpus.add_document(self._templates, known, self.work / f"corpus-{size}")
+            self.log(f"vnplan run on {known + 1} documents: one new, {known} unchanged ({index + 1}/{runs})")
+            folder, out = self.work / f"corpus-{size}", self._corpus_out(size, 0)
+            night = self.vnplan(folder, out, f"corpus-{size}-one-new-{index}")
+            night["check"] = _check(night["summary"], processed=1, cached=known)
+            largest["one_new"].append(night)
+
+    def first_run_repeats(self) -> None:
+        """Repeats of the first runs of all sizes but the largest, smallest first, while the budget allows.
+
+        Each into a fresh OUT of its own; they start once the corpus lane's own first runs of these sizes are
+        done, so a size's first figures never run beside themselves.
+        """
+        sizes = sorted(self._scaling)[:-1]
+        self._first_done.wait()
+        for size in sizes:
+            entry = self._scaling[size]
             while len(entry["first"]) < self.options.runs:
-                cost = entry["first"][0]["wall_s"] + entry["rerun"][0]["wall_s"]
+                cost = entry["first"][0]["wall_s"]
                 if not self.fits(cost):
                     entry["skipped_repeats"] = (
                         f"{self.options.runs - len(entry['first'])} repeat(s) skipped: "
@@ -386,26 +513,36 @@ class Bench:
                     )
                     self.log(f"{size} documents: {entry['skipped_repeats']}")
                     break
-                self._scaling_pair(size, self.work / f"corpus-{size}", entry)
+                self._first_run(size, entry)
+                shutil.rmtree(self._corpus_out(size, len(entry["first"]) - 1), ignore_errors=True)
+
+    def finish_scaling(self) -> None:
+        sizes = sorted(self._scaling)
+        largest = self._scaling[sizes[-1]]
+        if len(largest["first"]) < self.options.runs:
+            cost = largest["first"][0]["wall_s"] if largest["first"] else 0.0
+            largest["skipped_repeats"] = (
+                f"{self.options.runs - len(largest['first'])} repeat(s) not run: about {cost:.0f} s each, "
+                "more than the time budget has left"
+            )
         for size in sizes:
-            entry = entries[size]
+            entry = self._scaling[size]
             entry["first_median"] = _run_medians(entry["first"])
             entry["rerun_median"] = _run_medians(entry["rerun"])
+            if "one_new" in entry:
+                entry["one_new_median"] = _run_medians(entry["one_new"])
             shutil.rmtree(self.work / f"corpus-{size}", ignore_errors=True)
-        self.results["scaling"] = [entries[size] for size in sizes]
+        self.results["scaling"] = [self._scaling[size] for size in sizes]
 
-    def _scaling_pair(self, size: int, folder: Path, entry: dict[str, Any]) -> None:
+    def _corpus_out(self, size: int, index: int) -> Path:
+        return self.work / f"out-corpus-{size}-{index}"
+
+    def _first_run(self, size: int, entry: dict[str, Any]) -> None:
         index = len(entry["first"])
-        out = self.work / f"out-corpus-{size}-{index}"
         self.log(f"vnplan run on {size} generated documents (first run {index + 1}: all new)")
-        first = self.vnplan(folder, out, f"corpus-{size}-{index}-first")
+        first = self.vnplan(self.work / f"corpus-{size}", self._corpus_out(size, index), f"corpus-{size}-{index}-first")
         first["check"] = _check(first["summary"], processed=size)
-        self.log(f"vnplan run on {size} generated documents again (no change: all from the cache)")
-        rerun = self.vnplan(folder, out, f"corpus-{size}-{index}-rerun")
-        rerun["check"] = _check(rerun["summary"], cached=size)
         entry["first"].append(first)
-        entry["rerun"].append(rerun)
-        shutil.rmtree(out, ignore_errors=True)
 
     # -- everything ------------------------------------------------------------------------------
 
@@ -423,35 +560,80 @@ class Bench:
                 "quick": options.quick,
                 "budget_s": options.budget_s,
                 "samples": str(options.samples),
+                "lanes": options.lanes,
+                "reference_layout": options.reference_layout,
             },
         )
         self.launcher = Launcher()  # before vnplan is imported here: see bench/launcher.py
+        lane_launcher = Launcher()  # the child-process lane's own (a launcher runs one child at a time)
         try:
             self.freeze_code()
-            self._steps()
+            self._steps(lane_launcher)
         finally:
+            self.stop_server()
             self.launcher.close()
+            lane_launcher.close()
         self.results["finished_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         self.results["machine"]["load_average_at_end"] = load_average()
         self.results["duration_s"] = round(self.elapsed(), 1)
         return self.results
 
-    def _steps(self) -> None:
-        steps: list[tuple[str, Callable[[], None]]] = [
+    def _steps(self, lane_launcher: Launcher) -> None:
+        """Two lanes: in process (then the per-format runs), and the warm-up and generated corpus.
+
+        With ``lanes`` (the default) they run side by side, one per core of a two-core machine, so that
+        the whole benchmark fits its time budget; else one after the other.  Each lane's own steps are
+        timed as they run; every figure is taken while at most one other lane is busy.
+        """
+        in_process: list[tuple[str, Callable[[], None]]] = [
             ("readers", self.readers),
             ("reference", self.reference),
             ("profile", self.profile),
             ("memory", self.memory),
-            ("warm_up", self.warm_up),
             ("end_to_end", self.end_to_end),
+            ("first_run_repeats", self.first_run_repeats),
+        ]
+        corpus_lane: list[tuple[str, Callable[[], None]]] = [
+            ("prefect_server", self.start_server),
+            ("warm_up", self.warm_up),
             ("scaling", self.scaling),
         ]
         timings: dict[str, float] = {}
-        for name, step in steps:
-            started = time.perf_counter()
-            step()
-            timings[name] = round(time.perf_counter() - started, 1)
-            self.results["step_seconds"] = timings  # kept up to date: a failed step still shows what ran
+        self.results["step_seconds"] = timings  # kept up to date: a failed step still shows what ran
+        self.prepare_corpus()
+
+        def run_lane(steps: list[tuple[str, Callable[[], None]]], launcher: Launcher | None) -> None:
+            if launcher is not None:
+                self._lane.launcher = launcher
+            for name, step in steps:
+                started = time.perf_counter()
+                step()
+                timings[name] = round(time.perf_counter() - started, 1)
+
+        if not self.options.lanes:
+            run_lane([*corpus_lane[:2], *in_process[:-1], *corpus_lane[2:], in_process[-1]], None)
+            self.finish_scaling()
+            return
+        failure: list[BaseException] = []
+
+        def corpus_side() -> None:
+            try:
+                run_lane(corpus_lane, lane_launcher)
+            except BaseException as error:  # re-raised on the main thread once the other lane is done
+                failure.append(error)
+            finally:
+                self._first_done.set()  # never leave the other lane waiting
+                self._server_up.set()
+
+        other = threading.Thread(target=corpus_side, name="corpus-lane")
+        other.start()
+        try:
+            run_lane(in_process, None)
+        finally:
+            other.join()
+        if failure:
+            raise failure[0]
+        self.finish_scaling()
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -489,15 +671,19 @@ def _run_summary(out: Path, earlier: set[str]) -> dict[str, Any] | None:
     return summary
 
 
-def _check(summary: dict[str, Any] | None, processed: int | None = None, cached: int | None = None) -> str:
+def _check(
+    summary: dict[str, Any] | None,
+    processed: int | None = None,
+    cached: int | None = None,
+    unchanged: int | None = None,
+) -> str:
     """'ok', or what differs from what the run should have done."""
     if summary is None:
         return "FAILED: no manifest (see the run's error)"
     problems = []
-    if processed is not None and summary.get("processed") != processed:
-        problems.append(f"processed {summary.get('processed')} instead of {processed}")
-    if cached is not None and summary.get("cached") != cached:
-        problems.append(f"cached {summary.get('cached')} instead of {cached}")
+    for status, expected in (("processed", processed), ("cached", cached), ("unchanged", unchanged)):
+        if expected is not None and summary.get(status) != expected:
+            problems.append(f"{status} {summary.get(status)} instead of {expected}")
     if summary.get("failed"):
         problems.append(f"{summary['failed']} failed")
     if not summary.get("published"):

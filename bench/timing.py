@@ -66,7 +66,7 @@ def summarize(seconds: list[float]) -> dict[str, Any]:
     return {"runs": len(seconds), "seconds": [round(s, 4) for s in seconds], "median_s": median(seconds)}
 
 
-def _high_water_kb(pid: int) -> int | None:
+def high_water_kb(pid: int) -> int | None:
     """The process's own peak resident size so far (Linux ``VmHWM``), in KiB; None when unreadable."""
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as status:
@@ -111,7 +111,7 @@ class _Sampler:
             except psutil.Error:
                 continue
             total += rss_kb
-            peak = _high_water_kb(process.pid) or rss_kb
+            peak = high_water_kb(process.pid) or rss_kb
             if process.pid == self.pid:
                 self.own_peak_kb = max(self.own_peak_kb, peak)
             else:

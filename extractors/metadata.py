@@ -141,7 +141,11 @@ def _names_after_jurisdiction(text: str, vocabulary: DocumentVocabulary) -> list
     """Every '(tỉnh|thành phố) <Capitalised Name>' in the text as (jurisdiction, name)."""
     found: list[tuple[str, str]] = []
     words = text.split()
+    # Only words that can open a jurisdiction word are looked at closely (the text is the whole document).
+    openers = {jurisdiction.split()[0].lower() for jurisdiction in vocabulary.jurisdictions if jurisdiction.split()}
     for index in range(len(words)):
+        if words[index].lower() not in openers:
+            continue
         for jurisdiction in vocabulary.jurisdictions:
             size = len(jurisdiction.split())
             if " ".join(words[index : index + size]) not in (jurisdiction, jurisdiction.capitalize()):

@@ -15,9 +15,9 @@ The rules (gold README, per-document notes):
 - each agency once, in order of first mention; an agency that leads is not also listed as support.
 
 How: agency names are found by the registry's spaCy ``PhraseMatcher`` (``AgencyResolver.name_spans``),
-words and their parts of speech by underthesea's tagger: a preposition is a word tagged ``E`` (so no
-list of prepositions is kept here), and a registry name that is really a verb or part of a longer word
-("tổ chức triển khai", "khám chữa bệnh") is not taken for an agency.  The role words are data
+words and their parts of speech by underthesea's tagger (``normalizers.pos_tagging``): a preposition is
+a word tagged ``E`` (so no list of prepositions is kept here), and a registry name that is really a verb
+or part of a longer word ("tổ chức triển khai", "khám chữa bệnh") is not taken for an agency.  The role words are data
 (``data/assignment_vocabulary.yaml``).  Clauses are cut at ";" and at sentence ends; a clause without
 a subject of its own ("...; phối hợp Sở X đánh giá ...") adds only the agencies it names after a verb.
 """
@@ -31,10 +31,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from underthesea import pos_tag
-
 from normalizers.agencies import AgencyResolver, ResolvedAgency, default_resolver
 from normalizers.data_files import load_rules
+from normalizers.pos_tagging import pos_tag
 from normalizers.text import clean_text
 from normalizers.vietnamese import Token, tokenize, word_key
 
@@ -115,9 +114,10 @@ def _pos_words(text: str) -> list[_Word]:
 def _tagging_pieces(text: str) -> Iterator[str]:
     """``text`` in consecutive pieces of at most ``_TAG_WINDOW`` characters, cut after a comma (else at a space).
 
-    underthesea's tagger rebuilds the whole sentence's feature columns for every word, so its cost grows with
-    the square of the sentence's length (a 12 000-character clause took over a minute); its features only look
-    two words either side, so a long clause tagged piece by piece gets the same tags away from the cuts.
+    underthesea's own feature builder costs the square of the sentence's length (a 12 000-character clause
+    took over a minute).  ``pos_tagging`` builds the same features in linear time, but the pieces stay: they
+    bound the cost whichever builder runs, and the tagger's features only look two words either side, so a
+    long clause tagged piece by piece gets the same tags away from the cuts.
     """
     start = 0
     while len(text) - start > _TAG_WINDOW:

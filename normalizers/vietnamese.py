@@ -42,9 +42,15 @@ def tokenize(text: str) -> list[Token]:
 
 
 @lru_cache(maxsize=65536)
+def _official_word(word: str) -> str:
+    """One NFC word with its tone mark where the official rule puts it (cached: a plan repeats its words)."""
+    return str(token_normalize(word))
+
+
+@lru_cache(maxsize=65536)
 def word_key(word: str) -> str:
     """The comparison form of one word: NFC, official tone-mark placement, case-folded."""
-    return token_normalize(unicodedata.normalize("NFC", word)).casefold()
+    return _official_word(unicodedata.normalize("NFC", word)).casefold()
 
 
 def official_tone_marks(text: str) -> str:
@@ -54,7 +60,7 @@ def official_tone_marks(text: str) -> str:
     position = 0
     for token in tokenize(text):
         parts.append(text[position : token.start])
-        parts.append(token_normalize(token.text) if token.is_word else token.text)
+        parts.append(_official_word(token.text) if token.is_word else token.text)
         position = token.end
     parts.append(text[position:])
     return "".join(parts)

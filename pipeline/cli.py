@@ -75,6 +75,19 @@ def summary_table(result: RunResult) -> str:
     return "\n".join(lines)
 
 
+def unchanged_lines(result: RunResult) -> str:
+    """What a run that found nothing changed says: which dataset stays current, and how to run anyway."""
+    summary = result.summary()
+    return "\n".join(
+        [
+            f"nothing changed since run {result.unchanged_since}: the same {summary['documents']} file(s), code, rule "
+            "files, overrides and settings; the published dataset stays current",
+            f"({summary['plans']} plan(s), {summary['targets']} targets, {summary['tasks']} tasks; checked in "
+            f"{summary['seconds']:.1f} s; recorded in {result.run_dir}; --force runs everything again)",
+        ]
+    )
+
+
 def quality_lines(result: RunResult) -> list[str]:
     """The quality gate's verdict, each failed expectation, and where the dataset and Data Docs are."""
     quality = result.quality
@@ -111,8 +124,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
             workers=args.workers,
             dask_address=args.dask_address,
             limits=_limits(args),
+            force=args.force,
         )
-    print(summary_table(result))
+    print(unchanged_lines(result) if result.unchanged_since else summary_table(result))
     if not result.published:
         return 3
     return 1 if result.failures else 0
@@ -240,6 +254,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run_parser.add_argument("--keep-runs", type=int, default=5, help="run folders to keep in OUT/runs (default 5)")
     run_parser.add_argument("--verbose", action="store_true", help="show Prefect's logs on the terminal")
+    run_parser.add_argument(
+        "--force",
+        action="store_true",
+        help="run everything even when nothing changed since the published dataset (the documents still come "
+        "from the cache)",
+    )
     _add_execution_options(run_parser)
     _add_limit_options(run_parser)
     run_parser.set_defaults(handler=_cmd_run, label="run")

@@ -26,7 +26,7 @@ import socket
 import time
 from collections.abc import Iterable
 from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
@@ -39,6 +39,7 @@ from prefect.context import FlowRunContext
 from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 from prefect.states import Failed
 from prefect.task_runners import TaskRunner
+from prefect.utilities.annotations import quote
 
 from extractors.errors import VnplanError
 from extractors.limits import DEFAULT_LIMITS, ResourceLimits
@@ -57,6 +58,7 @@ from pipeline.runs import (
     switch_current,
 )
 from pipeline.sources import discover, merge_formats
+from pipeline.unchanged import FINGERPRINT_FIELD, UNCHANGED, input_fingerprint, unchanged_since
 from pipeline.versions import file_sha256, pipeline_version
 from schemas.records import SCHEMA_VERSION, PlanRecords
 
@@ -461,10 +463,13 @@ def ingest(
     quality: QualitySettings | None = None,
     execution: Execution | None = None,
     limits: ResourceLimits = DEFAULT_LIMITS,
+    force: bool = False,
 ) -> RunResult:
     """The flow's work: process, merge, apply overrides, write a run folder, gate it, publish it.
 
-    ``execution``: serially on this thread (the default) or on Dask, see :class:`Execution`.
+    ``execution``: serially on this thread (the default) or on Dask, see :class:`Execution`.  When the
+    published dataset was built from exactly these inputs (``pipeline.unchanged``), only a manifest saying
+    so is written, unless ``force``.
     """
     started = dt.datetime.now(dt.UTC)
     clock = time.perf_counter()
@@ -479,12 +484,18 @@ def ingest(
     )
     out.mkdir(parents=True, exist_ok=True)
     execution = execution or Execution()
+    quality = quality or QualitySettings()
+    previous = published_manifest(out)
+    settings = {"version": version.key, "limits": limits.as_dict(), "quality": asdict(quality)}
+    fingerprint = input_fingerprint(files, settings)
+    same_as = None if force or failures else unchanged_since(out, previous, fingerprint)
+    if same_as is not None and previous is not None:
+        return _record_unchanged(result, out, previous, same_as, [str(p) for p in inbox], started, clock, keep_runs)
     plans = _process_all(files, out, version.key, result, execution, limits)
     result.plans, result.stale_overrides = apply_overrides(merge_formats(plans), decisions)
     result.overrides_applied = len(decisions) - len(result.stale_overrides)
 
     _listener.step("writing the run folder")
-    previous = published_manifest(out)
     result.run_dir = run_dir = new_run_dir(out)
     write_dataset(result.plans, run_dir, [failure.review_item() for failure in result.failures])
     _listener.step("quality gate")
@@ -495,9 +506,48 @@ def ingest(
     result.published = result.quality.passed
     result.seconds = time.perf_counter() - clock
     manifest = _manifest(result, [str(p) for p in inbox], started, previous)
-    write_manifest(run_dir, manifest | {"executor": execution.as_dict(), "limits": limits.as_dict()})
+    extra = {"executor": execution.as_dict(), "limits": limits.as_dict(), FINGERPRINT_FIELD: fingerprint}
+    write_manifest(run_dir, manifest | extra)
     if result.published:
         switch_current(out, run_dir)
+    prune_runs(out, keep_runs)
+    return result
+
+
+def _record_unchanged(
+    result: RunResult,
+    out: Path,
+    published: dict[str, Any],
+    same_as: str,
+    inbox: list[str],
+    started: dt.datetime,
+    clock: float,
+    keep_runs: int,
+) -> RunResult:
+    """Nothing changed since the published run: a manifest-only run folder says so, and nothing else is done."""
+    shas = {d["path"]: d.get("sha256") for d in published.get("documents", [])}
+    result.documents = [DocumentOutcome(path, shas.get(path), "unchanged", 0.0) for path in result.sources]
+    result.unchanged_since = same_as
+    result.published_summary = dict(published.get("summary") or {})
+    result.published = True  # the published dataset is this run's dataset
+    _listener.step(f"nothing changed since run {same_as}: the published dataset stays current")
+    result.run_dir = run_dir = new_run_dir(out)
+    result.seconds = time.perf_counter() - clock
+    manifest = {
+        "run_id": run_dir.name,
+        "status": UNCHANGED,
+        "same_as": same_as,
+        "started_at": started.isoformat(timespec="seconds"),
+        "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "previous_run": same_as,
+        "versions": result.version,
+        "inbox": inbox,
+        "sources": result.sources,
+        "summary": result.summary(),
+        "documents": [outcome.as_dict() for outcome in result.documents],
+        FINGERPRINT_FIELD: published.get(FINGERPRINT_FIELD),
+    }
+    write_manifest(run_dir, manifest)
     prune_runs(out, keep_runs)
     return result
 
@@ -514,11 +564,13 @@ def ingest_plans(
     max_file_mb: float | None = DEFAULT_LIMITS.max_file_mb,
     max_seconds: float | None = DEFAULT_LIMITS.max_seconds,
     max_memory_mb: float | None = DEFAULT_LIMITS.max_memory_mb,
+    force: bool = False,
 ) -> Any:
     """The nightly job.  Fails (after writing its run folder and manifest) when the quality gate fails.
 
     ``workers`` > 1 runs the documents on a local Dask cluster of that many processes, ``dask_address`` on an
     existing Dask scheduler (it wins over ``workers``); see :func:`run_flow` and :func:`_process_on_dask`.
+    ``force`` runs everything even when nothing changed since the published run (``pipeline.unchanged``).
     """
     result = ingest(
         [Path(p) for p in inbox],
@@ -528,12 +580,15 @@ def ingest_plans(
         QualitySettings(max_row_drop=max_row_drop),
         Execution(workers, dask_address),
         ResourceLimits(max_file_mb, max_seconds, max_memory_mb),
+        force,
     )
+    # ``quote``: Prefect walks a flow's return value looking for futures to resolve; the run's plans hold none,
+    # and walking them cost a 1,000-plan run tens of seconds.  ``run_flow`` unwraps it.
     if not result.published:
         assert result.quality is not None
         names = ", ".join(f"{r.table}.{r.column or ''} {r.expectation}" for r in result.quality.critical_failures)
-        return Failed(message=f"quality gate failed, previous dataset kept: {names}", data=result)
-    return result
+        return Failed(message=f"quality gate failed, previous dataset kept: {names}", data=quote(result))
+    return quote(result)
 
 
 def run_flow(
@@ -546,6 +601,7 @@ def run_flow(
     workers: int = 1,
     dask_address: str | None = None,
     limits: ResourceLimits = DEFAULT_LIMITS,
+    force: bool = False,
 ) -> RunResult:
     """Run ``ingest_plans`` here and now; its RunResult whether the gate passed or not.
 
@@ -577,12 +633,15 @@ def run_flow(
             limits.max_file_mb,
             limits.max_seconds,
             limits.max_memory_mb,
+            force,
             return_state=True,
         )
     finally:
         _listener = SilentListener()
     assert isinstance(state, State)  # a sync flow called with return_state=True
     outcome = state.result(raise_on_failure=False)
+    if isinstance(outcome, quote):
+        outcome = outcome.unwrap()
     if isinstance(outcome, BaseException):
         raise outcome
     if not isinstance(outcome, RunResult):

@@ -24,13 +24,16 @@ def run(
     workers: int = 1,
     dask_address: str | None = None,
     limits: ResourceLimits = DEFAULT_LIMITS,
+    force: bool = False,
 ) -> RunResult:
     """Build the dataset into a new run folder of ``out`` and publish it if it passes the quality gate.
 
     People's decisions in the ``overrides`` file (if any) are applied; a missing file means none, an
     unreadable one raises ``ValueError`` before any work.  ``workers`` > 1 processes the documents on a
     local Dask cluster of that many processes, ``dask_address`` on an existing Dask scheduler (see
-    :func:`pipeline.flows.run_flow`).  ``limits`` bound each document's size, time and memory.
+    :func:`pipeline.flows.run_flow`).  ``limits`` bound each document's size, time and memory.  When nothing
+    changed since the published run (same files, code, rules, overrides, settings: ``pipeline.unchanged``),
+    only a manifest saying so is written, unless ``force``.
     """
     from pipeline.flows import run_flow  # Prefect is imported only when a run starts
 
@@ -43,4 +46,5 @@ def run(
         workers=workers,
         dask_address=dask_address,
         limits=limits,
+        force=force,
     )

@@ -10,7 +10,7 @@ from pipeline.overrides import FILE_FIELD, StaleOverride
 from pipeline.quality import QualityReport
 from schemas.records import PlanRecords, ReviewItem
 
-DocumentStatus = Literal["processed", "cached", "failed"]
+DocumentStatus = Literal["processed", "cached", "failed", "unchanged"]
 
 
 UNREAD = "not processed: the file was set aside in quarantine"
@@ -79,6 +79,10 @@ class RunResult:
     quality: QualityReport | None = None
     published: bool = False
     seconds: float = 0.0
+    unchanged_since: str | None = None
+    """The published run this one found nothing new against (``pipeline.unchanged``); then nothing was built."""
+    published_summary: dict[str, Any] = field(default_factory=dict)
+    """That run's summary: what the (unchanged) published dataset holds."""
 
     @property
     def warnings(self) -> list[Failure]:
@@ -94,18 +98,27 @@ class RunResult:
         return sum(1 for outcome in self.documents if outcome.status == status)
 
     def summary(self) -> dict[str, Any]:
-        """The run in figures (printed at the end of a run and kept in the manifest)."""
-        return {
-            "documents": len(self.documents),
-            "processed": self.count("processed"),
-            "cached": self.count("cached"),
-            "failed": len(self.failures),
+        """The run in figures (printed at the end of a run and kept in the manifest).
+
+        For a run that found nothing changed, the dataset figures are those of the published dataset.
+        """
+        built = {
             "plans": len(self.plans),
             "targets": sum(len(p.targets) for p in self.plans),
             "tasks": sum(len(p.tasks) for p in self.plans),
             "review_items": sum(len(p.review) for p in self.plans),
             "quality_passed": self.quality.passed if self.quality else None,
             "quality_warnings": len(self.quality.warnings) if self.quality else 0,
+        }
+        if self.unchanged_since is not None:
+            built = {key: self.published_summary.get(key, value) for key, value in built.items()}
+        return {
+            "documents": len(self.documents),
+            "processed": self.count("processed"),
+            "cached": self.count("cached"),
+            "unchanged": self.count("unchanged"),
+            "failed": len(self.failures),
+            **built,
             "published": self.published,
             "seconds": round(self.seconds, 2),
         }

@@ -75,18 +75,29 @@ def published_manifest(out: Path) -> dict[str, Any] | None:
 
 
 def prune_runs(out: Path, keep: int) -> list[Path]:
-    """Delete all but the newest ``keep`` run folders (never the published one); the deleted folders."""
+    """Delete all but the newest ``keep`` run folders (never the published one); the deleted folders.
+
+    Datasets and manifest-only records (runs that found nothing changed) are counted apart, so a week of
+    quiet nights does not push the earlier datasets out.
+    """
     if keep < 1:
         raise ValueError(f"keep_runs must be at least 1, not {keep}")
     runs = sorted((p for p in (out / RUNS_DIR).iterdir() if p.is_dir()), key=lambda p: p.name)
     published = current_run(out)
     removed = []
-    for run_dir in runs[:-keep]:
-        if published is not None and run_dir.resolve() == published:
-            continue
-        shutil.rmtree(run_dir)
-        removed.append(run_dir)
+    record_only = {run: _is_record_only(run) for run in runs}
+    for kind in (True, False):
+        for run_dir in [run for run in runs if record_only[run] is kind][:-keep]:
+            if published is not None and run_dir.resolve() == published:
+                continue
+            shutil.rmtree(run_dir)
+            removed.append(run_dir)
     return removed
+
+
+def _is_record_only(run_dir: Path) -> bool:
+    """A run folder holding only its manifest (a run that found nothing changed)."""
+    return [path.name for path in run_dir.iterdir()] == [MANIFEST]
 
 
 def quarantine(out: Path, source: Path, sha256: str | None, reason: str) -> Path:

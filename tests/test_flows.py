@@ -65,19 +65,73 @@ def published_tasks(out: Path) -> dict[str, list[str]]:
     return {plan.document.plan_key: [task.task for task in plan.tasks] for plan in plans}
 
 
-def test_a_rerun_with_no_change_reprocesses_nothing(tmp_path, inbox, capsys):
+def test_a_forced_rerun_with_no_change_takes_every_document_from_the_cache(tmp_path, inbox, capsys):
     out = tmp_path / "out"
     first = run([inbox], out)
     assert statuses(first) == {"lai-chau.txt": "processed", "ca-mau.txt": "processed"}
     assert first.published and sorted(len(t) for t in published_tasks(out).values()) == [3, 4]
 
-    assert main(["run", str(inbox), "--out", str(out), "--overrides", str(tmp_path / "none.json")]) == 0
+    command = ["run", str(inbox), "--out", str(out), "--force"]
+    assert main(command) == 0
     printed = capsys.readouterr().out
     assert "0 document(s) processed, 2 unchanged (from the cache), 0 failed" in printed
     manifest = json.loads((out / "current" / "manifest.json").read_text(encoding="utf-8"))
+    assert current_run(out) != first.run_dir  # a new dataset, republished
     assert (manifest["summary"]["processed"], manifest["summary"]["cached"]) == (0, 2)
     assert {d["status"] for d in manifest["documents"]} == {"cached"}
     assert sorted(len(t) for t in published_tasks(out).values()) == [3, 4]
+
+
+def test_a_rerun_with_nothing_changed_only_records_that(tmp_path, inbox, capsys):
+    out = tmp_path / "out"
+    first = run([inbox], out)
+    published = json.loads((out / "current" / "manifest.json").read_text(encoding="utf-8"))
+
+    assert main(["run", str(inbox), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert f"nothing changed since run {first.run_dir.name}" in printed and "--force" in printed
+    assert current_run(out) == first.run_dir  # the same dataset stays published
+    (record,) = [p for p in (out / "runs").iterdir() if p != first.run_dir]
+    assert [p.name for p in record.iterdir()] == ["manifest.json"]
+    manifest = json.loads((record / "manifest.json").read_text(encoding="utf-8"))
+    assert (manifest["status"], manifest["same_as"]) == ("unchanged", first.run_dir.name)
+    assert manifest["input_fingerprint"] == published["input_fingerprint"]
+    assert {d["status"] for d in manifest["documents"]} == {"unchanged"}
+    summary = manifest["summary"]
+    assert (summary["unchanged"], summary["processed"], summary["cached"]) == (2, 0, 0)
+    assert (summary["plans"], summary["tasks"]) == (published["summary"]["plans"], published["summary"]["tasks"])
+
+
+def test_a_changed_setting_or_a_renamed_file_is_a_change(tmp_path, inbox):
+    from extractors.limits import ResourceLimits
+
+    out = tmp_path / "out"
+    run([inbox], out)
+    assert run([inbox], out).unchanged_since is not None
+    assert run([inbox], out, limits=ResourceLimits(max_seconds=300)).unchanged_since is None
+    (inbox / "ca-mau.txt").rename(inbox / "ca-mau-2027.txt")
+    renamed = run([inbox], out)
+    assert renamed.unchanged_since is None
+    assert statuses(renamed) == {"lai-chau.txt": "cached", "ca-mau-2027.txt": "processed"}
+
+
+def test_a_published_run_with_a_failure_is_always_run_again(tmp_path, inbox):
+    out = tmp_path / "out"
+    (inbox / "notes.xlsx").write_bytes(b"not a workbook")
+    first = run([inbox], out)
+    assert first.published and first.failures
+    again = run([inbox], out)
+    assert again.unchanged_since is None and statuses(again)["notes.xlsx"] == "failed"
+
+
+def test_quiet_nights_do_not_push_earlier_datasets_out(tmp_path, inbox):
+    out = tmp_path / "out"
+    datasets = [run([inbox], out, keep_runs=2, force=True).run_dir for _ in range(2)]
+    for _ in range(3):
+        assert run([inbox], out, keep_runs=2).unchanged_since == datasets[-1].name
+    kept = sorted(p.name for p in (out / "runs").iterdir())
+    records = [name for name in kept if name not in {d.name for d in datasets}]
+    assert {d.name for d in datasets} <= set(kept) and len(records) == 2
 
 
 def test_changing_one_document_reprocesses_only_it(tmp_path, inbox):
@@ -100,8 +154,8 @@ def test_changing_the_overrides_reprocesses_everything(tmp_path, inbox):
     save_overrides(overrides, [decision])
     again = run([inbox], out, overrides=overrides)
     assert set(statuses(again).values()) == {"processed"}
-    assert run([inbox], out, overrides=overrides).version == again.version  # and then it is stable
-    assert set(statuses(run([inbox], out, overrides=overrides)).values()) == {"cached"}
+    assert run([inbox], out, overrides=overrides, force=True).version == again.version  # and then it is stable
+    assert set(statuses(run([inbox], out, overrides=overrides, force=True)).values()) == {"cached"}
 
 
 def test_changing_the_rules_reprocesses_everything(tmp_path, inbox, monkeypatch):
@@ -163,7 +217,8 @@ def test_duplicated_ids_keep_the_previous_dataset(tmp_path, inbox, monkeypatch):
     out = tmp_path / "out"
     good = run([inbox], out)
     monkeypatch.setattr(flows, "apply_overrides", _duplicate_first_task)
-    state = flows.ingest_plans([str(inbox)], str(out), None, return_state=True)
+    # The patch stands for a code change, which the unchanged-input check cannot see: force the run.
+    state = flows.ingest_plans([str(inbox)], str(out), None, force=True, return_state=True)
     assert state.is_failed() and "quality gate failed" in (state.message or "")
     assert current_run(out) == good.run_dir  # readers still see the good dataset
     failed_runs = [p for p in (out / "runs").iterdir() if p != good.run_dir]
@@ -179,7 +234,7 @@ def test_the_cli_says_the_dataset_was_not_published(tmp_path, inbox, monkeypatch
     out = tmp_path / "out"
     run([inbox], out)
     monkeypatch.setattr(flows, "apply_overrides", _duplicate_first_task)
-    assert main(["run", str(inbox), "--out", str(out), "--overrides", str(tmp_path / "none.json")]) == 3
+    assert main(["run", str(inbox), "--out", str(out), "--overrides", str(tmp_path / "none.json"), "--force"]) == 3
     printed = capsys.readouterr().out
     assert "NOT PUBLISHED" in printed and "CRITICAL tasks.task_id: expect_column_values_to_be_unique" in printed
 
@@ -205,7 +260,7 @@ def test_an_empty_inbox_does_not_replace_a_published_dataset(tmp_path, inbox):
 
 def test_only_the_last_runs_are_kept(tmp_path, inbox):
     out = tmp_path / "out"
-    results = [run([inbox], out, keep_runs=2) for _ in range(3)]
+    results = [run([inbox], out, keep_runs=2, force=True) for _ in range(3)]
     kept = sorted(p.name for p in (out / "runs").iterdir())
     assert kept == sorted(r.run_dir.name for r in results[1:] if r.run_dir)
     assert current_run(out) == results[-1].run_dir
@@ -258,7 +313,7 @@ def test_the_progress_hears_every_document_and_stage(tmp_path, inbox):
         expected += [("document", name), *(("stage", stage) for stage in stages), ("done", name, "processed")]
     assert first.heard[: len(expected)] == expected
     assert ("step", "quality gate") in first.heard
-    run([inbox], out, listener=again)  # unchanged: no stage runs at all
+    run([inbox], out, listener=again, force=True)  # unchanged: no stage runs at all
     assert not [event for event in again.heard if event[0] == "stage"]
     assert [e for e in again.heard if e[0] == "done"] == [("done", n, "cached") for n in ("ca-mau.txt", "lai-chau.txt")]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -75,8 +76,12 @@ def test_outputs_parquet_json_and_manifest(tmp_path):
     assert len(documents) == len(list((out / "json").glob("*.json")))
     total_targets = total_tasks = 0
     for path in (out / "json").glob("*.json"):
-        plan = PlanRecords.model_validate_json(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        plan = PlanRecords.model_validate_json(text)
         assert path.stem == plan.document.doc_id
+        # Readable JSON for other tools: Vietnamese letters as they are (not \u escapes), two-space indents.
+        assert text == json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+        assert "\\u" not in text and unicodedata.is_normalized("NFC", text)
         total_targets += len(plan.targets)
         total_tasks += len(plan.tasks)
     assert (len(targets), len(tasks)) == (total_targets, total_tasks)
