@@ -44,9 +44,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--budget-minutes",
         type=float,
-        default=9.0,
-        help="repeats of corpus runs are skipped when they would end past this (default 9: make bench also runs "
-        "the agency and deadline benchmarks first, and must end within 10)",
+        default=8.5,
+        help="repeats of corpus runs are skipped when they would end past this (default 8.5: make bench also "
+        "runs the agency and deadline benchmarks, and must end within 10)",
     )
     parser.add_argument(
         "--serial",

@@ -8,16 +8,17 @@ Run with ``make bench`` (or ``python bench/pipeline_bench.py``).  It measures, i
 - a ``cProfile`` of one PDF through ``process_file`` (the hot spots);
 - peak memory of a 30-page and a 300-page PDF (repeated sample pages), each in a fresh process;
 - ``vnplan run`` as a child process on the samples of each format (wall time, peak memory), against one
-  Prefect server started for the benchmark (the warm-up run measures Prefect's ephemeral mode once);
+  Prefect server started with the benchmark (as a nightly deployment has);
 - ``vnplan run`` on 10, 100 and 1,000 generated distinct plans, the no-change rerun of each, and nights with
   one new document among the 1,000.
 
-The child-process lane of the generated corpus runs beside the rest (two lanes, one per core), so that
-``make bench`` ends within ten minutes on a two-core machine; ``--serial`` runs them one after the other.
+The readers and the reference extractors are measured first, alone; then the generated corpus runs beside
+the rest (two lanes, one per core), so that ``make bench`` ends within ten minutes on a two-core machine;
+``--serial`` runs the lanes one after the other.
 
 Options: ``--quick`` (small sizes, one run each: a smoke test), ``--runs N``, ``--sizes 10,100,1000``,
 ``--pages 30,300``, ``--workers N`` (passed on to ``vnplan run --workers``, only when given),
-``--budget-minutes M`` (repeats are skipped past it; default 9), ``--serial``, ``--reference-layout``,
+``--budget-minutes M`` (repeats are skipped past it; default 8.5), ``--serial``, ``--reference-layout``,
 ``--label``, ``--out-json``, ``--report``, ``--no-report``, ``--render-only``, ``--keep-work``.
 
 To measure an older commit with the same benchmark::

@@ -135,8 +135,8 @@ def _machine(results: Results) -> list[str]:
         rows.append(
             (
                 "Prefect server",
-                f"one for every timed `vnplan run` (`prefect server start`): started in {_s(server.get('start_s'))}, "
-                f"peak {_mb(server.get('peak_kb'))} resident",
+                f"one for every timed `vnplan run` (`prefect server start`, started with the benchmark): answering "
+                f"after {_s(server.get('up_after_s'))}, peak {_mb(server.get('peak_kb'))} resident",
             )
         )
     return ["## Machine and run", "", *_table(("", ""), rows)]
@@ -202,12 +202,11 @@ def _conclusions(results: Results) -> list[str]:
             f"- **A `vnplan run` process** peaks at {_mb(max(peaks))} resident on the samples; the Prefect server, a "
             f"separate process, peaked at {_mb(_get(results, 'prefect_server', 'peak_kb'))} over the whole benchmark."
         )
-    warm_up = results.get("warm_up") or {}
-    if warm_up.get("wall_s") is not None:
+    if results.get("prefect_server"):
         lines.append(
-            f"- **Without a Prefect server** (`PREFECT_API_URL` unset), each `vnplan run` starts and stops a "
-            f"temporary one of its own: the warm-up run of {warm_up.get('documents')} text document took "
-            f"{_s(warm_up['wall_s'])} that way (one run). A nightly job served by `vnplan serve` has its server."
+            "- **Without a Prefect server** (`PREFECT_API_URL` unset), each `vnplan run` also starts and stops a "
+            "temporary one of its own (Prefect's ephemeral mode; about 20 s a run on this machine, see the README). "
+            "A nightly job served by `vnplan serve` has its server, as these runs had."
         )
     if first is not None:
         fixed, per_doc = first
@@ -231,19 +230,19 @@ def _method(results: Results) -> list[str]:
         f"the number of runs stated next to it (asked for: {runs}; the first run is included, there is no hidden "
         "warm-up, except that the registry, matcher and POS tagger are loaded once before the in-process figures). "
         "The machine may be shared: compare figures taken in the same run.",
-        "- *Two lanes* (unless `--serial`): to fit the benchmark in its ten minutes on a two-core machine, the "
-        "in-process figures, the memory probes, the per-format runs and the repeats of the smaller first runs "
-        "run in one lane, while the other lane runs the warm-up and the generated corpus. Each lane is "
-        "single-threaded, so each has a core, but they share the Prefect server, memory bandwidth and caches: "
-        "figures are somewhat slower than on an idle machine, never faster.",
+        "- *Alone, then two lanes*: the in-process reader figures and the reference extractors run first, with "
+        "nothing beside them. Then (unless `--serial`), to fit the benchmark in its ten minutes on a two-core "
+        "machine, two lanes run side by side: the profile, the memory probes, the per-format runs and the repeats "
+        "of the smaller first runs in one; the generated corpus in the other. Each lane is single-threaded, so "
+        "each has a core, but they share the Prefect server, memory bandwidth and caches: the figures of the "
+        "lanes are somewhat slower than on an idle machine, never faster.",
         "- The measured code is copied at the start of the benchmark and run from that copy (in this process and "
         "in every child process), so that edits to the tree during the benchmark change nothing.",
         "- *In process*: `extractors.readers.read_document` and `pipeline.documents.process_file` on each sample "
         "file; documents/s and pages/s divide the count by the sum of the per-file medians.",
         "- *End to end*: `python -m pipeline.cli run INBOX --out OUT` as a child process, against one Prefect "
         "server the benchmark starts first (`prefect server start`, with a Prefect home of its own), as a nightly "
-        "deployment has; no overrides file, a fresh OUT for each run. The warm-up run goes first, in Prefect's "
-        "ephemeral mode (a temporary server of its own), and is reported on its own. *Flow* is the manifest's "
+        "deployment has; no overrides file, a fresh OUT for each run. *Flow* is the manifest's "
         "`seconds` (the flow itself), *documents* the sum of the manifest's per-document seconds. Memory: *vnplan* "
         "is the run's own peak resident size (the kernel's high-water mark `VmHWM`, sampled every 0.2 s); *wait4* "
         "is `ru_maxrss` from `os.wait4`, which Linux reports as the larger of the process's and its reaped "
@@ -333,8 +332,6 @@ def _end_to_end(results: Results) -> list[str]:
     ]
     return [
         "## End to end: `vnplan run` on the samples of each format",
-        "",
-        f"Warm-up run (Prefect's ephemeral mode, one text document, one run): {_s(results.get('warm_up_s'))}.",
         "",
         *_table(
             (

@@ -62,11 +62,11 @@ class Options:
     workers: int | None = None
     label: str = "current"
     quick: bool = False
-    budget_s: float = 540.0
+    budget_s: float = 510.0
     reference_layout: bool = False
     keep_work: bool = False
     lanes: bool = True
-    """Run the child-process lane (warm-up, generated corpus) beside the in-process lane, one per core."""
+    """Run the generated corpus's lane beside the other lane (profile, memory, per-format runs), one per core."""
 
 
 @dataclass
@@ -84,7 +84,8 @@ class Bench:
     _templates: list[Path] = field(default_factory=list)
     _scaling: dict[int, dict[str, Any]] = field(default_factory=dict)
     _first_done: threading.Event = field(default_factory=threading.Event)
-    _server_up: threading.Event = field(default_factory=threading.Event)
+    _server_started: float = 0.0
+    _server_url: str = ""
 
     # -- bookkeeping ----------------------------------------------------------------------------
 
@@ -101,12 +102,12 @@ class Bench:
     def sample_files(self, suffix: str) -> list[Path]:
         return sorted(path for path in self.options.samples.glob(f"*{suffix}") if not path.name.startswith("."))
 
-    def child(self, command: list[str], log: Path, env: dict[str, str] | None = None) -> ChildRun:
+    def child(self, command: list[str], log: Path) -> ChildRun:
         """Run a child process through this lane's launcher (each lane has its own: one request at a time)."""
         launcher = getattr(self._lane, "launcher", None) or self.launcher
         if launcher is None:
             launcher = self.launcher = Launcher()
-        return launcher.run(command, cwd=self.work, env=env or self.env, log=log, timeout=CHILD_TIMEOUT_S)
+        return launcher.run(command, cwd=self.work, env=self.env, log=log, timeout=CHILD_TIMEOUT_S)
 
     # -- setup -----------------------------------------------------------------------------------
 
@@ -138,11 +139,12 @@ class Bench:
         self.env = env
         self.vnplan_run = [sys.executable, "-m", "pipeline.cli", "run"]
 
-    def start_server(self) -> None:
-        """One Prefect server for every timed ``vnplan run`` (as a nightly deployment has), on a free local port.
+    def spawn_server(self) -> None:
+        """Start one Prefect server for every timed ``vnplan run`` (as a nightly deployment has), on a free port.
 
         Each ``vnplan run`` without ``PREFECT_API_URL`` would otherwise start and stop a temporary server of
-        its own (Prefect's ephemeral mode); the untimed warm-up run measures that mode once.
+        its own (Prefect's ephemeral mode: about 20 s a run here).  It starts while the benchmark imports
+        vnplan; :meth:`await_server` waits for it before the first run.
         """
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
@@ -150,11 +152,15 @@ class Bench:
         command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
         log = self.work / "logs" / "prefect-server.log"
         log.parent.mkdir(parents=True, exist_ok=True)
-        started = time.perf_counter()
+        self._server_started = time.perf_counter()
         with open(log, "wb") as sink:
             self.server = subprocess.Popen(command, cwd=self.work, env=self.env, stdout=sink, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}/api"
-        while time.perf_counter() - started < SERVER_STARTUP_TIMEOUT_S:
+        self._server_url = f"http://127.0.0.1:{port}/api"
+
+    def await_server(self) -> None:
+        assert self.server is not None
+        url, log = self._server_url, self.work / "logs" / "prefect-server.log"
+        while time.perf_counter() - self._server_started < SERVER_STARTUP_TIMEOUT_S:
             if self.server.poll() is not None:
                 raise RuntimeError(f"the Prefect server ended ({self.server.returncode}); see {log}")
             try:
@@ -166,9 +172,9 @@ class Bench:
         else:
             raise RuntimeError(f"the Prefect server did not answer within {SERVER_STARTUP_TIMEOUT_S} s; see {log}")
         self.env["PREFECT_API_URL"] = url
-        self.results["prefect_server"] = {"url": url, "start_s": round(time.perf_counter() - started, 2)}
-        self.log(f"Prefect server at {url} (started in {self.results['prefect_server']['start_s']} s)")
-        self._server_up.set()
+        up_after = round(time.perf_counter() - self._server_started, 2)
+        self.results["prefect_server"] = {"url": url, "up_after_s": up_after}
+        self.log(f"Prefect server at {url}")
 
     def stop_server(self) -> None:
         if self.server is None:
@@ -379,17 +385,14 @@ class Bench:
 
     # -- vnplan run as a child process -------------------------------------------------------------
 
-    def vnplan(self, inbox: Path, out: Path, tag: str, ephemeral: bool = False) -> dict[str, Any]:
-        """One ``vnplan run INBOX --out OUT`` (no overrides file; ``--workers`` only when asked for).
-
-        Against the benchmark's Prefect server, or in Prefect's ephemeral mode when ``ephemeral``.
-        """
+    def vnplan(self, inbox: Path, out: Path, tag: str) -> dict[str, Any]:
+        """One ``vnplan run INBOX --out OUT`` against the benchmark's Prefect server (no overrides file;
+        ``--workers`` only when asked for)."""
         command = [*self.vnplan_run, str(inbox), "--out", str(out), "--overrides", str(self.work / "no-overrides.json")]
         if self.options.workers is not None:
             command += ["--workers", str(self.options.workers)]
-        env = {k: v for k, v in self.env.items() if k != "PREFECT_API_URL"} if ephemeral else self.env
         earlier = _run_folders(out)
-        run = self.child(command, self.work / "logs" / f"{tag}.log", env)
+        run = self.child(command, self.work / "logs" / f"{tag}.log")
         figures = {**run.as_dict(), "command": " ".join(command[2:])}
         figures["summary"] = _run_summary(out, earlier)
         if figures["summary"] is None:
@@ -398,31 +401,7 @@ class Bench:
             self.log(f"vnplan run FAILED ({figures['error']}); log: {self.work / 'logs' / tag}.log")
         return figures
 
-    def warm_up(self) -> None:
-        """One run first, in Prefect's ephemeral mode (a temporary server of its own, as a plain ``vnplan run``
-        on a machine without a Prefect server has): the OS caches the libraries, and it shows that mode's cost."""
-        texts = self.sample_files(".txt")[:1]
-        inbox = self.work / "warm-up"
-        inbox.mkdir()
-        for path in texts:
-            shutil.copy2(path, inbox / path.name)
-        self.log("warm-up run, in Prefect's ephemeral mode")
-        run = self.vnplan(inbox, self.work / "out-warm-up", "warm-up", ephemeral=True)
-        if run.get("error"):
-            run = self.vnplan(inbox, self.work / "out-warm-up", "warm-up-again", ephemeral=True)
-        self.results["warm_up_s"] = round(run["wall_s"], 2)
-        self.results["warm_up"] = {
-            "documents": len(texts),
-            "wall_s": round(run["wall_s"], 2),
-            "flow_s": (run["summary"] or {}).get("seconds"),
-            "mode": "ephemeral",
-        }
-        shutil.rmtree(self.work / "out-warm-up", ignore_errors=True)
-
     def end_to_end(self) -> None:
-        self._server_up.wait()  # started by the corpus lane, while this one measures in process
-        if self.server is None:
-            raise RuntimeError("the Prefect server did not start (see the other lane's error)")
         figures: dict[str, Any] = {}
         for name, suffix in FORMATS.items():
             files = self.sample_files(suffix)
@@ -568,6 +547,7 @@ class Bench:
         lane_launcher = Launcher()  # the child-process lane's own (a launcher runs one child at a time)
         try:
             self.freeze_code()
+            self.spawn_server()
             self._steps(lane_launcher)
         finally:
             self.stop_server()
@@ -579,28 +559,23 @@ class Bench:
         return self.results
 
     def _steps(self, lane_launcher: Launcher) -> None:
-        """Two lanes: in process (then the per-format runs), and the warm-up and generated corpus.
+        """The readers and the reference extractors alone, then two lanes.
 
-        With ``lanes`` (the default) they run side by side, one per core of a two-core machine, so that
-        the whole benchmark fits its time budget; else one after the other.  Each lane's own steps are
-        timed as they run; every figure is taken while at most one other lane is busy.
+        The in-process reader figures and the reference extractors' run first, with nothing beside them.  Then,
+        with ``lanes`` (the default), two lanes run side by side, one per core of a two-core machine, so that
+        the whole benchmark fits its time budget: the profile, the memory probes, the per-format runs and the
+        repeats of the smaller first runs in one, the generated corpus in the other; else one after the other.
         """
+        alone: list[tuple[str, Callable[[], None]]] = [("readers", self.readers), ("reference", self.reference)]
         in_process: list[tuple[str, Callable[[], None]]] = [
-            ("readers", self.readers),
-            ("reference", self.reference),
             ("profile", self.profile),
             ("memory", self.memory),
             ("end_to_end", self.end_to_end),
             ("first_run_repeats", self.first_run_repeats),
         ]
-        corpus_lane: list[tuple[str, Callable[[], None]]] = [
-            ("prefect_server", self.start_server),
-            ("warm_up", self.warm_up),
-            ("scaling", self.scaling),
-        ]
+        corpus_lane: list[tuple[str, Callable[[], None]]] = [("scaling", self.scaling)]
         timings: dict[str, float] = {}
         self.results["step_seconds"] = timings  # kept up to date: a failed step still shows what ran
-        self.prepare_corpus()
 
         def run_lane(steps: list[tuple[str, Callable[[], None]]], launcher: Launcher | None) -> None:
             if launcher is not None:
@@ -610,8 +585,11 @@ class Bench:
                 step()
                 timings[name] = round(time.perf_counter() - started, 1)
 
+        self.prepare_corpus()
+        run_lane(alone, None)
+        self.await_server()
         if not self.options.lanes:
-            run_lane([*corpus_lane[:2], *in_process[:-1], *corpus_lane[2:], in_process[-1]], None)
+            run_lane([*in_process[:-1], *corpus_lane, in_process[-1]], None)
             self.finish_scaling()
             return
         failure: list[BaseException] = []
@@ -623,7 +601,6 @@ class Bench:
                 failure.append(error)
             finally:
                 self._first_done.set()  # never leave the other lane waiting
-                self._server_up.set()
 
         other = threading.Thread(target=corpus_side, name="corpus-lane")
         other.start()

@@ -144,8 +144,7 @@ def _results(label: str, pdf_pages_per_s: float, wall: float) -> dict[str, Any]:
                 "skipped_repeats": "1 repeat(s) not run",
             },
         ],
-        "warm_up": {"documents": 1, "wall_s": wall + 9, "flow_s": 1.0, "mode": "ephemeral"},
-        "prefect_server": {"url": "http://127.0.0.1:1/api", "start_s": 5.0, "peak_kb": 210_000},
+        "prefect_server": {"url": "http://127.0.0.1:1/api", "up_after_s": 5.0, "peak_kb": 210_000},
         "memory": {
             "source": "a.pdf",
             "source_pages": 10,
@@ -203,7 +202,7 @@ def test_report_renders_every_section_and_the_before_after_table(tmp_path: Path)
     assert "| PDF reader, pages/s | 3.0 | 6.0 | 2.00× (better) |" in text
     assert "Test CPU" in text
     assert "A night with one new document** among 4" in text and "nothing changed" in text
-    assert "Without a Prefect server" in text and "started in 5.00 s" in text
+    assert "Without a Prefect server" in text and "answering after 5.00 s" in text
     assert "4 documents, first run: 1 repeat(s) not run." in text
     assert "## Before and after" not in render(now)
     assert render({}).startswith("# Benchmarks")
