@@ -649,7 +649,13 @@ def _before_after(now: Results, before: Results | None) -> list[str]:
         f"Same machine, same benchmark; the repeated PDFs have {memory_pages} pages. Load average (1, 5, 15 min) "
         f"at the start: before {_load(before)}, now {_load(now)}; at the end: before {_load(before, 'end')}, now "
         f"{_load(now, 'end')}. Timings taken at different times on a shared machine differ by more than noise "
-        "would suggest: read the large factors, and the memory figures, which load does not change.",
+        "would suggest: read the large factors, and the memory figures, which load does not change."
+        + (
+            " The `vnplan run` figures were taken in Prefect's ephemeral mode before (each run started a temporary "
+            "server, about 20 s of its wall time) and against one running Prefect server now."
+            if now.get("prefect_server") and not before.get("prefect_server")
+            else ""
+        ),
         "",
         *_table(("figure", "before", "now", "now / before"), rows),
     ]
