@@ -3,7 +3,8 @@
 Run with ``make bench`` (or ``python bench/pipeline_bench.py``).  It measures, in one run:
 
 - the readers and the per-document pipeline in process (``read_document``, ``process_file``) on the samples;
-- the same sample PDFs through other table extractors (pdfplumber alone, PyMuPDF ``find_tables``): speed
+- the same sample PDFs through PyMuPDF ``find_tables`` (with ``--all-references`` also pdfplumber alone and
+  PyMuPDF's layout model): speed
   and cell-level agreement with the gold files, vnplan's reader measured the same way;
 - a ``cProfile`` of one PDF through ``process_file`` (the hot spots);
 - peak memory of a 30-page and a 300-page PDF (repeated sample pages), each in a fresh process;
@@ -18,7 +19,7 @@ the rest (two lanes, one per core), so that ``make bench`` ends within ten minut
 
 Options: ``--quick`` (small sizes, one run each: a smoke test), ``--runs N``, ``--sizes 10,100,1000``,
 ``--pages 30,300``, ``--workers N`` (passed on to ``vnplan run --workers``, only when given),
-``--budget-minutes M`` (repeats are skipped past it; default 8.5), ``--serial``, ``--reference-layout``,
+``--budget-minutes M`` (repeats are skipped past it; default 8.5), ``--serial``, ``--all-references``,
 ``--label``, ``--out-json``, ``--report``, ``--no-report``, ``--render-only``, ``--keep-work``.
 
 To measure an older commit with the same benchmark::

@@ -127,7 +127,8 @@ def _machine(results: Results) -> list[str]:
             f"{settings.get('pages')}, workers {settings.get('workers') or 'not passed (serial)'}, "
             f"quick {settings.get('quick')}, time budget {settings.get('budget_s')} s, "
             f"lanes {'side by side' if settings.get('lanes') else 'one after the other'}, "
-            f"PyMuPDF layout-model row {'on' if settings.get('reference_layout') else 'off'}",
+            f"extra reference rows (pdfplumber alone, PyMuPDF layout model) "
+            f"{'on' if settings.get('all_references') else 'off (--all-references)'}",
         ),
     ]
     server = results.get("prefect_server")

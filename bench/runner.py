@@ -63,7 +63,8 @@ class Options:
     label: str = "current"
     quick: bool = False
     budget_s: float = 510.0
-    reference_layout: bool = False
+    all_references: bool = False
+    """Also pdfplumber's tables alone and PyMuPDF's default (layout-model) finder: about 50 s more."""
     keep_work: bool = False
     lanes: bool = True
     """Run the generated corpus's lane beside the other lane (profile, memory, per-format runs), one per core."""
@@ -245,14 +246,16 @@ class Bench:
                 "agreement": ours.as_dict(),
             }
         ]
-        candidates: list[tuple[str, str, Callable[[Path], list[Table]], int]] = [
-            (
-                "pdfplumber find_tables + extract, vnplan's table settings (tables only)",
-                "pdfplumber",
-                pdfplumber_tables,
-                self.options.runs,
-            ),
-        ]
+        candidates: list[tuple[str, str, Callable[[Path], list[Table]], int]] = []
+        if self.options.all_references:  # about 20 s: what vnplan's reader adds to pdfplumber's tables
+            candidates.append(
+                (
+                    "pdfplumber find_tables + extract, vnplan's table settings (tables only)",
+                    "pdfplumber",
+                    pdfplumber_tables,
+                    self.options.runs,
+                )
+            )
         try:
             layout_switch = pymupdf_supports_layout_switch()
         except ImportError:
@@ -267,7 +270,7 @@ class Bench:
                     self.options.runs,
                 )
             )
-            if self.options.reference_layout:
+            if self.options.all_references:
                 candidates.append(
                     (
                         "PyMuPDF find_tables() + extract, defaults (layout model + lines)",
@@ -551,7 +554,7 @@ class Bench:
                 "budget_s": options.budget_s,
                 "samples": str(options.samples),
                 "lanes": options.lanes,
-                "reference_layout": options.reference_layout,
+                "all_references": options.all_references,
             },
         )
         self.launcher = Launcher()  # before vnplan is imported here: see bench/launcher.py
