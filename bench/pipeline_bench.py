@@ -4,8 +4,8 @@ Run with ``make bench`` (or ``python bench/pipeline_bench.py``).  It measures, i
 
 - the readers and the per-document pipeline in process (``read_document``, ``process_file``) on the samples;
 - the same sample PDFs through PyMuPDF ``find_tables`` (with ``--all-references`` also pdfplumber alone and
-  PyMuPDF's layout model): speed
-  and cell-level agreement with the gold files, vnplan's reader measured the same way;
+  PyMuPDF's layout model): speed and cell-level agreement with the gold files, vnplan's reader measured the
+  same way;
 - a ``cProfile`` of one PDF through ``process_file`` (the hot spots);
 - peak memory of a 30-page and a 300-page PDF (repeated sample pages), each in a fresh process;
 - ``vnplan run`` as a child process on the samples of each format (wall time, peak memory), against one
