@@ -233,8 +233,8 @@ def _method(results: Results) -> list[str]:
         "The machine may be shared: compare figures taken in the same run.",
         "- *Alone, then two lanes*: the in-process reader figures and the reference extractors run first, with "
         "nothing of the benchmark beside them but the start of the Prefect server (about 16 s of one core, while "
-        "the first reader figures are taken). Then (unless `--serial`), to fit the benchmark in its ten minutes on a two-core "
-        "machine, two lanes run side by side: the profile, the memory probes, the per-format runs and the repeats "
+        "the first reader figures are taken). Then (unless `--serial`), to fit the benchmark in its ten minutes "
+        "on a two-core machine, two lanes run side by side: the profile, the memory probes, the per-format runs and the repeats "
         "of the smaller first runs in one; the generated corpus in the other. Each lane is single-threaded, so "
         "each has a core, but they share the Prefect server, memory bandwidth and caches: the figures of the "
         "lanes are somewhat slower than on an idle machine, never faster.",
