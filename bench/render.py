@@ -234,10 +234,10 @@ def _method(results: Results) -> list[str]:
         "- *Alone, then two lanes*: the in-process reader figures and the reference extractors run first, with "
         "nothing of the benchmark beside them but the start of the Prefect server (about 16 s of one core, while "
         "the first reader figures are taken). Then (unless `--serial`), to fit the benchmark in its ten minutes "
-        "on a two-core machine, two lanes run side by side: the profile, the memory probes, the per-format runs and the repeats "
-        "of the smaller first runs in one; the generated corpus in the other. Each lane is single-threaded, so "
-        "each has a core, but they share the Prefect server, memory bandwidth and caches: the figures of the "
-        "lanes are somewhat slower than on an idle machine, never faster.",
+        "on a two-core machine, two lanes run side by side: the profile, the memory probes, the per-format runs "
+        "and the repeats of the smaller first runs in one; the generated corpus in the other. Each lane is "
+        "single-threaded, so each has a core, but they share the Prefect server, memory bandwidth and caches: "
+        "the figures of the lanes are somewhat slower than on an idle machine, never faster.",
         "- The measured code is copied at the start of the benchmark and run from that copy (in this process and "
         "in every child process), so that edits to the tree during the benchmark change nothing.",
         "- *In process*: `extractors.readers.read_document` and `pipeline.documents.process_file` on each sample "
