@@ -58,7 +58,7 @@ from pipeline.runs import (
     switch_current,
 )
 from pipeline.sources import discover, merge_formats
-from pipeline.unchanged import FINGERPRINT_FIELD, UNCHANGED, input_fingerprint, unchanged_since
+from pipeline.unchanged import FINGERPRINT_FIELD, UNCHANGED, file_hashes, input_fingerprint, unchanged_since
 from pipeline.versions import file_sha256, pipeline_version
 from schemas.records import SCHEMA_VERSION, PlanRecords
 
@@ -189,22 +189,33 @@ def dask_task_runner(workers: int, dask_address: str | None) -> DaskTaskRunner:
 
 def _process_all(
     files: list[Path],
+    hashes: dict[Path, str | None],
     out: Path,
     pipeline_key: str,
     result: RunResult,
     execution: Execution | None = None,
     limits: ResourceLimits = DEFAULT_LIMITS,
 ) -> list[PlanRecords]:
-    """Every file through ``process_document``; one that fails is quarantined and the others go on."""
+    """Every file through ``process_document``; one that fails is quarantined and the others go on.
+
+    ``hashes``: the files' sha256 as the run already computed them (None where a file could not be read: it is
+    hashed again, and fails with its own reason).
+    """
     processor = process_document.with_options(result_storage=(out / CACHE_DIR).resolve())
     _listener.start(len(files))
     if execution is None or execution.serial:
-        return _process_serially(files, out, pipeline_key, result, processor, limits)
-    return _process_on_dask(files, out, pipeline_key, result, processor, execution, limits)
+        return _process_serially(files, hashes, out, pipeline_key, result, processor, limits)
+    return _process_on_dask(files, hashes, out, pipeline_key, result, processor, execution, limits)
 
 
 def _process_serially(
-    files: list[Path], out: Path, pipeline_key: str, result: RunResult, processor: Any, limits: ResourceLimits
+    files: list[Path],
+    hashes: dict[Path, str | None],
+    out: Path,
+    pipeline_key: str,
+    result: RunResult,
+    processor: Any,
+    limits: ResourceLimits,
 ) -> list[PlanRecords]:
     """One document after the other on this thread (the flow's, the main thread of ``vnplan run``)."""
     plans: list[PlanRecords] = []
@@ -213,7 +224,7 @@ def _process_serially(
         started = time.perf_counter()
         sha: str | None = None
         try:
-            sha = file_sha256(path)
+            sha = hashes.get(path) or file_sha256(path)
             state = processor(str(path), sha, pipeline_key, limits, return_state=True)
             plan = state.result()
             plans.append(plan)
@@ -256,6 +267,7 @@ WORKER_WAIT_SECONDS = 60.0
 
 def _process_on_dask(
     files: list[Path],
+    hashes: dict[Path, str | None],
     out: Path,
     pipeline_key: str,
     result: RunResult,
@@ -299,7 +311,7 @@ def _process_on_dask(
                 _listener.document(path.name)
                 started = time.perf_counter()
                 try:
-                    sha = file_sha256(path)
+                    sha = hashes.get(path) or file_sha256(path)
                 except Exception as error:  # unreadable before it could be submitted
                     outcome, failure = _failed(out, path, None, error, time.perf_counter() - started)
                     done[index] = (outcome, None, failure)
@@ -487,11 +499,13 @@ def ingest(
     quality = quality or QualitySettings()
     previous = published_manifest(out)
     settings = {"version": version.key, "limits": limits.as_dict(), "quality": asdict(quality)}
-    fingerprint = input_fingerprint(files, settings)
+    hashes = file_hashes(files)
+    fingerprint = input_fingerprint(hashes, settings)
     same_as = None if force or failures else unchanged_since(out, previous, fingerprint)
     if same_as is not None and previous is not None:
-        return _record_unchanged(result, out, previous, same_as, [str(p) for p in inbox], started, clock, keep_runs)
-    plans = _process_all(files, out, version.key, result, execution, limits)
+        inbox_paths = [str(p) for p in inbox]
+        return _record_unchanged(result, out, hashes, previous, same_as, inbox_paths, started, clock, keep_runs)
+    plans = _process_all(files, hashes, out, version.key, result, execution, limits)
     result.plans, result.stale_overrides = apply_overrides(merge_formats(plans), decisions)
     result.overrides_applied = len(decisions) - len(result.stale_overrides)
 
@@ -517,6 +531,7 @@ def ingest(
 def _record_unchanged(
     result: RunResult,
     out: Path,
+    hashes: dict[Path, str | None],
     published: dict[str, Any],
     same_as: str,
     inbox: list[str],
@@ -525,8 +540,7 @@ def _record_unchanged(
     keep_runs: int,
 ) -> RunResult:
     """Nothing changed since the published run: a manifest-only run folder says so, and nothing else is done."""
-    shas = {d["path"]: d.get("sha256") for d in published.get("documents", [])}
-    result.documents = [DocumentOutcome(path, shas.get(path), "unchanged", 0.0) for path in result.sources]
+    result.documents = [DocumentOutcome(str(path), sha, "unchanged", 0.0) for path, sha in hashes.items()]
     result.unchanged_since = same_as
     result.published_summary = dict(published.get("summary") or {})
     result.published = True  # the published dataset is this run's dataset

@@ -25,14 +25,24 @@ FINGERPRINT_FIELD = "input_fingerprint"
 UNCHANGED = "unchanged"
 
 
-def input_fingerprint(files: Sequence[Path], settings: dict[str, Any]) -> str | None:
+def file_hashes(files: Sequence[Path]) -> dict[Path, str | None]:
+    """Each file's sha256 (the run reuses them for the cache keys); None for a file that cannot be read."""
+    hashes: dict[Path, str | None] = {}
+    for path in files:
+        try:
+            hashes[path] = file_sha256(path)
+        except OSError:
+            hashes[path] = None  # it fails, with its own reason, when the run processes it
+    return hashes
+
+
+def input_fingerprint(hashes: dict[Path, str | None], settings: dict[str, Any]) -> str | None:
     """One hash of the input files (paths and contents) and ``settings``; None if a file cannot be read."""
     digest = hashlib.sha256(json.dumps(settings, sort_keys=True, default=str).encode("utf-8"))
-    for path in sorted(files, key=str):
-        try:
-            sha = file_sha256(path)
-        except OSError:
-            return None  # it will fail (and be quarantined) in a real run
+    for path in sorted(hashes, key=str):
+        sha = hashes[path]
+        if sha is None:
+            return None
         digest.update(f"\0{path}\0{sha}".encode())
     return digest.hexdigest()
 

@@ -23,7 +23,7 @@ from pipeline.documents import process_file
 from pipeline.flows import _check_workers_reach, run_flow
 from pipeline.run import RunResult, run
 from pipeline.runs import current_run
-from tests.test_flows import RecordingListener
+from tests.test_flows import RecordingListener, plan_text
 
 HEADER = "STT\tNội dung công việc\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời hạn\tSản phẩm"
 ROWS = [
@@ -44,25 +44,16 @@ PLANS = {  # file name → (province, number, how many of ROWS it assigns)
 
 
 def small_plan(province: str, number: str, rows: list[str]) -> str:
-    """A short Kế hoạch of ``province`` whose appendix table assigns ``rows`` (tab-separated, after the STT)."""
-    table = "\n".join(f"{i}.\t{row}" for i, row in enumerate(rows, start=1))
-    return f"""UBND TỈNH {province.upper()}
-
-Số: {number}/KH-UBND
-
-{province}, ngày 3 tháng 4 năm 2028
-
-## KẾ HOẠCH
-
-### Chuyển đổi số trong cơ quan nhà nước giai đoạn 2028 - 2030 trên địa bàn tỉnh {province}
-
-**Phụ lục**
-**DANH MỤC NHIỆM VỤ**
-
-{HEADER}
-<b>I</b>\t<b>Hạ tầng và dữ liệu</b>\t\t\t\t
-{table}
-"""
+    """A short Kế hoạch of ``province`` in other words than test_flows' plans (header, title, group)."""
+    return plan_text(
+        province,
+        number,
+        rows,
+        header=HEADER,
+        subject="Chuyển đổi số trong cơ quan nhà nước giai đoạn 2028 - 2030",
+        issued="3 tháng 4 năm 2028",
+        group="Hạ tầng và dữ liệu",
+    )
 
 
 @pytest.fixture

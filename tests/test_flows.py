@@ -24,24 +24,33 @@ TASKS = [
 ]
 
 
-def plan_text(province: str, number: str, tasks: list[str]) -> str:
+def plan_text(
+    province: str,
+    number: str,
+    tasks: list[str],
+    *,
+    header: str = HEADER,
+    subject: str = "Ứng dụng dữ liệu dân cư giai đoạn 2027 - 2030",
+    issued: str = "12 tháng 5 năm 2027",
+    group: str = "Dữ liệu số",
+) -> str:
     """A small plan of ``province`` whose appendix assigns ``tasks`` (tab-separated cells after the STT)."""
     rows = "\n".join(f"{i}.\t{task}" for i, task in enumerate(tasks, start=1))
     return f"""UBND TỈNH {province.upper()}
 
 Số: {number}/KH-UBND
 
-{province}, ngày 12 tháng 5 năm 2027
+{province}, ngày {issued}
 
 ## KẾ HOẠCH
 
-### Ứng dụng dữ liệu dân cư giai đoạn 2027 - 2030 trên địa bàn tỉnh {province}
+### {subject} trên địa bàn tỉnh {province}
 
 **Phụ lục**
 **DANH MỤC NHIỆM VỤ**
 
-{HEADER}
-<b>I</b>\t<b>Dữ liệu số</b>\t\t\t\t
+{header}
+<b>I</b>\t<b>{group}</b>\t\t\t\t
 {rows}
 """
 
