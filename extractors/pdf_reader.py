@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import io
+import logging
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -37,12 +38,16 @@ from extractors.errors import (
     UnreadableDocumentError,
     VnplanError,
 )
+from extractors.header_columns import ColumnLayout
 from extractors.layout import classify_line, is_all_caps, is_page_number
+from extractors.layout_tables import FoundTable, LayoutTableFinder
 from extractors.limits import check_budget
 from extractors.model import Block, BlockKind, Cell, Document, Provenance, Row
+from extractors.page_text import Rule, Word
 from extractors.settings import DEFAULT_PDF_SETTINGS, PdfSettings
 from normalizers.text import clean_text
 
+_log = logging.getLogger(__name__)
 _STARTS_NEW_ITEM = re.compile(r"^(?:[-+•–]\s|\d{1,2}(?:\.\d{1,2})*\.\s|[IVXLC]{1,6}\.\s|[a-zđ]\)\s|Điều\s\d)")
 _ENCRYPTED = "PDF is encrypted (password-protected): remove the password and upload it again"
 _TRAILING_FILLER = b"\x00\r\n\t \x1a"
@@ -76,6 +81,9 @@ class PdfReader(DocumentReader):
         super().__init__(path)
         self.settings = settings
         self._bold_fonts: dict[str, bool] = {}
+        self._layout_finder = LayoutTableFinder(settings.layout_tables)
+        self._continuing: ColumnLayout | None = None
+        """The columns of a table printed without vertical rules that ran to the bottom of the last page."""
 
     @classmethod
     def supported_formats(cls) -> frozenset[str]:
@@ -106,11 +114,13 @@ class PdfReader(DocumentReader):
         blocks: list[Block] = []
         saw_text = saw_image = False
         scans = ocr.DocumentOcr(self.settings.ocr)
+        self._continuing = None
         try:
             with pdf:
                 for number, page in enumerate(pdf.pages, start=1):
                     saw_image = saw_image or bool(page.images)
                     if self._needs_ocr(page):
+                        self._continuing = None  # a table without rules is not followed onto a scanned page
                         scanned = self._scanned_page_blocks(page, number, scans)
                         saw_text = saw_text or any(map(_has_text, scanned))
                         blocks.extend(scanned)
@@ -170,7 +180,7 @@ class PdfReader(DocumentReader):
         try:
             text_layer = scanned.text_layer([table.bbox for table in grids])
             with pdfplumber.open(io.BytesIO(text_layer)) as layer:
-                blocks = reader._page_blocks(layer.pages[0], number)
+                blocks = reader._page_blocks(layer.pages[0], number, find_layout_tables=False)
                 tables = sorted(layer.pages[0].find_tables(reader.settings.table_settings), key=lambda t: t.bbox[1])
             _fill_cells(scanned, tables, [block for block in blocks if block.is_table])
         except (ocr.OcrFailedError, ocr.OcrUnavailableError) as error:
@@ -185,7 +195,7 @@ class PdfReader(DocumentReader):
 
     # -- one page -------------------------------------------------------------------------
 
-    def _page_blocks(self, page: Any, number: int) -> list[Block]:
+    def _page_blocks(self, page: Any, number: int, find_layout_tables: bool = True) -> list[Block]:
         usual_size = _usual_char_size(page.chars)
         limit = usual_size * self.settings.superscript_max_ratio
 
@@ -194,14 +204,34 @@ class PdfReader(DocumentReader):
 
         markers = [char for char in page.chars if is_superscript(char)]
         clean = page.filter(lambda obj: not is_superscript(obj))
-        tables = clean.find_tables(self.settings.table_settings)
+        # Ruled tables as pdfplumber finds them.  One with too few columns to be an appendix table (a frame
+        # around a table printed without inner vertical rules) stays visible to the header-anchored finder,
+        # and is dropped when that finder reads a table there.
+        ruled = clean.find_tables(self.settings.table_settings)
+        min_columns = self.settings.layout_tables.min_ruled_columns
+        kept = [table for table in ruled if _column_count(table) >= min_columns]
+        region = clean
+        for table in kept:
+            region = region.outside_bbox(table.bbox)
+        raw_lines = region.extract_text_lines(x_tolerance=self.settings.x_tolerance)
+        found = self._layout_tables(region, raw_lines, markers, number) if find_layout_tables else []
+        thin = [t for t in ruled if t not in kept and not any(_overlaps(t.bbox, f.bbox) for f in found)]
         placed: list[tuple[float, Block]] = [
-            (table.bbox[1], self._table_block(clean, table, number)) for table in tables
+            (table.bbox[1], self._table_block(clean, table, number))
+            for table in ruled
+            if table in kept or table in thin
         ]
-        outside = clean
-        for table in tables:
-            outside = outside.outside_bbox(table.bbox)
-        lines = [self._line(raw, markers) for raw in outside.extract_text_lines(x_tolerance=self.settings.x_tolerance)]
+        placed += [
+            (table.bbox[1], Block(BlockKind.TABLE, provenance=Provenance(page=number), rows=table.rows))
+            for table in found
+        ]
+        if thin:
+            outside = region
+            for table in thin:
+                outside = outside.outside_bbox(table.bbox)
+            raw_lines = outside.extract_text_lines(x_tolerance=self.settings.x_tolerance)
+        raw_lines = [raw for raw in raw_lines if not any(_holds_line(f.bbox, raw) for f in found)]
+        lines = [self._line(raw, markers) for raw in raw_lines]
         lines = [line for line in lines if line.text and not self._is_page_furniture(line, page.height)]
         for paragraph in self._paragraphs(lines):
             text = paragraph.text
@@ -211,6 +241,50 @@ class PdfReader(DocumentReader):
             placed.append((first.top, Block(kind, text=text, bold=bold, provenance=Provenance(page=number))))
         placed.sort(key=lambda item: item[0])
         return [block for _, block in placed]
+
+    def _layout_tables(
+        self, region: Any, raw_lines: list[dict[str, Any]], markers: list[dict[str, Any]], number: int
+    ) -> list[FoundTable]:
+        """Appendix tables printed without (all) their ruling lines (``extractors.layout_tables``).
+
+        Words are only extracted on a page that may hold such a table: one with a line naming two column
+        roles (a header), or the next page of a table that ran to the bottom of the previous one.
+        """
+        continuing, self._continuing = self._continuing, None
+        if not self.settings.layout_tables.enabled:
+            return []
+        vocabulary = self._layout_finder.vocabulary
+        if continuing is None and not any(len(vocabulary.roles_mentioned(raw["text"])) >= 2 for raw in raw_lines):
+            return []
+        furniture = [raw for raw in raw_lines if self._is_furniture_text(raw, region.height)]
+        words = [
+            Word(
+                text=word["text"],
+                x0=float(word["x0"]),
+                x1=float(word["x1"]),
+                top=float(word["top"]),
+                bottom=float(word["bottom"]),
+                size=float(word["size"]),
+                bold=self._bold_font(str(word["fontname"])),
+            )
+            for word in region.extract_words(x_tolerance=self.settings.x_tolerance, extra_attrs=["fontname", "size"])
+            if not any(_holds_line(_bbox(raw), word) for raw in furniture)
+        ]
+        rules = [Rule(float(edge["x0"]), float(edge["x1"]), float(edge["top"])) for edge in region.horizontal_edges]
+        marks = [(float(m["x0"]), float(m["x1"]), float(m["top"])) for m in markers]
+        try:
+            found = self._layout_finder.find(words, rules, page=number, continuing=continuing, footnote_marks=marks)
+        except Exception:  # a flaw in the finder costs this page its tables (read as text), never the document
+            _log.warning("%s, page %d: the table finder failed; the page is read as text", self.path, number, exc_info=True)
+            return []
+        self._continuing = found.continuing
+        return found.tables
+
+    def _is_furniture_text(self, raw: dict[str, Any], height: float) -> bool:
+        """A page number in the top or bottom margin (as ``_is_page_furniture``, on a raw text line)."""
+        margin = height * self.settings.margin_ratio
+        top, bottom = float(raw["top"]), float(raw["bottom"])
+        return is_page_number(clean_text(raw["text"])) and (top < margin or bottom > height - margin)
 
     def _table_block(self, page: Any, table: Any, number: int) -> Block:
         rows: list[Row] = []
@@ -340,6 +414,26 @@ def _column_left(table: Any, column: int) -> float:
     """Left edge of a grid column: the smallest x0 of any real cell in that column."""
     edges = [row.cells[column][0] for row in table.rows if row.cells[column] is not None]
     return min(edges) if edges else float("inf")
+
+
+def _column_count(table: Any) -> int:
+    return max((len(row.cells) for row in table.rows), default=0)
+
+
+def _bbox(obj: dict[str, Any]) -> tuple[float, float, float, float]:
+    return float(obj["x0"]), float(obj["top"]), float(obj["x1"]), float(obj["bottom"])
+
+
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _holds_line(bbox: tuple[float, float, float, float], obj: dict[str, Any]) -> bool:
+    """Whether a text line's (or word's) middle lies inside ``bbox``."""
+    x = (float(obj["x0"]) + float(obj["x1"])) / 2
+    y = (float(obj["top"]) + float(obj["bottom"])) / 2
+    x0, top, x1, bottom = bbox
+    return x0 - 1 <= x <= x1 + 1 and top - 1 <= y <= bottom + 1
 
 
 def _usual_char_size(chars: list[dict[str, Any]]) -> float:

@@ -111,9 +111,72 @@ class OcrSettings:
 
 
 @dataclass(frozen=True)
+class LayoutTableSettings:
+    """Every knob of the header-anchored table finder (``extractors.layout_tables``).
+
+    It reads the appendix tables that the ruled finder cannot: tables printed with few or no vertical rules
+    (horizontal rules between rows only, the "booktabs" look, no rules at all).  Its columns come from the
+    words of the table's header, its rows from horizontal rules, the gaps between text lines and the row
+    numbers.  Lengths given as ratios are multiples of the table's font size, so that they hold for any size.
+    """
+
+    enabled: bool = True
+    """Look for such tables on pages with a text layer (the ruled finder's tables are never replaced)."""
+
+    min_columns: int = 3
+    """A header must give at least this many columns (an appendix table has STT, a text and an agency)."""
+
+    min_ruled_columns: int = 3
+    """A ruled table with fewer columns (an outer frame around a table without inner vertical rules) does not
+    hide its words from this finder; when this finder reads a table there, the ruled one is dropped."""
+
+    max_header_words: int = 8
+    """A header cell's phrase has at most this many words; a longer phrase is text, not a column title."""
+
+    max_header_lines: int = 8
+    """A header spans at most this many text lines (a column title wrapped in a narrow column)."""
+
+    line_tolerance_ratio: float = 0.35
+    """Words whose tops differ by less than this are on one text line."""
+
+    phrase_gap_ratio: float = 0.6
+    """A horizontal gap wider than this between two words of a header line separates two column titles."""
+
+    row_gap_ratio: float = 0.2
+    """A vertical gap between text lines wider than the table's line spacing by this much separates rows."""
+
+    gap_tie_tolerance: float = 0.5
+    """Points by which two blanks between rows may differ and still count as equal; the lower one then parts
+    the rows (a table without padding, its cells aligned to the top: the row starts at its number)."""
+
+    title_lookahead: int = 3
+    """A line across the columns (a group title without a number) stays in the table when a numbered row
+    follows within this many bands."""
+
+    max_row_gap_ratio: float = 3.0
+    """A vertical gap wider than this ends the table (no row of a table stands this far from the next)."""
+
+    rule_min_width_ratio: float = 0.8
+    """A horizontal rule separates rows when it spans at least this share of the header's width (shorter
+    rules underline a merged header cell such as "Mục tiêu" over its year columns)."""
+
+    rule_tolerance: float = 1.5
+    """Points a rule may overlap the text it separates (a rule drawn through a line's descenders)."""
+
+    crossing_tolerance: float = 1.0
+    """Points a word may reach over a column boundary before it counts as spanning two columns."""
+
+    boundary_step: float = 0.5
+    """Points between the positions tried for a column boundary, in the gap between two column titles."""
+
+
+@dataclass(frozen=True)
 class PdfSettings:
     table_settings: dict[str, Any] = field(default_factory=_default_table_settings)
     """Passed as is to ``pdfplumber.Page.find_tables``."""
+
+    layout_tables: LayoutTableSettings = field(default_factory=LayoutTableSettings)
+    """How appendix tables printed without (all) their ruling lines are found."""
 
     superscript_max_ratio: float = 0.7
     """A char smaller than this fraction of the page's usual size is a superscript marker and is dropped."""

@@ -18,7 +18,7 @@ from typing import Any
 
 from extractors.model import BlockKind, Cell, Document, Row
 from normalizers.data_files import load_rules
-from normalizers.text import fold
+from normalizers.text import collapse_whitespace, fold, nfc
 
 YEAR_ROLE = "year"
 
@@ -30,6 +30,7 @@ class ColumnVocabulary:
     roles: dict[str, dict[str, list[str]]]
     year_column: re.Pattern[str]
     tables: dict[str, dict[str, list[str]]]
+    row_number: re.Pattern[str]
 
     @classmethod
     def load(cls, data: dict[str, Any]) -> ColumnVocabulary:
@@ -37,14 +38,36 @@ class ColumnVocabulary:
             name: {key: [fold(word) for word in words] for key, words in spec.items()}
             for name, spec in data["roles"].items()
         }
-        return cls(roles=roles, year_column=re.compile(data["year_column"]), tables=data["tables"])
+        return cls(
+            roles=roles,
+            year_column=re.compile(data["year_column"]),
+            tables=data["tables"],
+            row_number=re.compile(data["row_number"]),
+        )
 
     def role_of(self, header_text: str) -> str | None:
         folded = fold(header_text)
+        # A title too wide for its narrow column is wrapped letter by letter ("S", "T", "T" read as "S T T").
+        unspaced = folded.replace(" ", "")
         for role, spec in self.roles.items():
-            if folded in spec.get("equals", []) or any(word in folded for word in spec.get("contains", [])):
+            equals = spec.get("equals", [])
+            if folded in equals or unspaced in equals or any(word in folded for word in spec.get("contains", [])):
                 return role
         return None
+
+    def roles_mentioned(self, text: str) -> set[str]:
+        """The roles whose header words appear anywhere in ``text`` (a cheap test of a line for a header)."""
+        folded = fold(text)
+        tokens = set(re.findall(r"\w+", folded))
+        return {
+            role
+            for role, spec in self.roles.items()
+            if tokens.intersection(spec.get("equals", [])) or any(word in folded for word in spec.get("contains", []))
+        }
+
+    def is_row_number(self, text: str) -> bool:
+        """What the STT cell of a data row holds: "3.", "2.1", "IV", "b)"."""
+        return bool(self.row_number.match(collapse_whitespace(nfc(text))))
 
     def year_of(self, header_line: str) -> int | None:
         match = self.year_column.match(fold(header_line))
