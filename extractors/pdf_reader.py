@@ -275,7 +275,7 @@ class PdfReader(DocumentReader):
         try:
             found = self._layout_finder.find(words, rules, page=number, continuing=continuing, footnote_marks=marks)
         except Exception:  # a flaw in the finder costs this page its tables (read as text), never the document
-            _log.warning("%s, page %d: the table finder failed; the page is read as text", self.path, number, exc_info=True)
+            _log.warning("%s, page %d: table finder failed; page read as text", self.path, number, exc_info=True)
             return []
         self._continuing = found.continuing
         return found.tables
