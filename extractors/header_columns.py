@@ -72,7 +72,8 @@ class HeaderFinder:
     def find(self, lines: Sequence[Span], start: int, rules: Sequence[Rule]) -> Header | None:
         """The first appendix table header at or after line ``start``."""
         for seed in range(start, len(lines)):
-            if any(self._names_a_column(phrase) for phrase in self._phrases(lines[seed])):
+            # A header line names two columns or more; a title above the table ("CHỈ TIÊU CỤ THỂ") names one.
+            if sum(1 for phrase in self._phrases(lines[seed]) if self._names_a_column(phrase)) >= 2:
                 header = self._header_around(lines, start, seed, rules)
                 if header is not None:
                     return header
@@ -98,7 +99,8 @@ class HeaderFinder:
         """The header whose lines include ``seed``, if the columns they give make an appendix table."""
         s = self.settings
         size = lines[seed].size
-        threshold = line_spacing(lines[seed : seed + 60], size) + s.row_gap_ratio * size
+        spacing = line_spacing(lines[seed : seed + 60], size)
+        threshold = spacing + s.row_gap_ratio * size
         x0, x1 = lines[seed].x0, lines[seed].x1
 
         def ruled(upper: float, lower: float) -> bool:
@@ -109,7 +111,10 @@ class HeaderFinder:
         while first > start:  # lines of the same titles above (a title wrapped upward of a centred one)
             above = lines[first - 1]
             top = min(line.top for line in lines[first : seed + 1])
-            if top - above.bottom > threshold or ruled(above.bottom, top) or (bold and not above.bold):
+            # Only as close as the lines of one cell: a title above the table stands a paragraph's gap away.
+            if top - above.bottom > spacing + s.title_gap_ratio * size or ruled(above.bottom, top):
+                break
+            if bold and not above.bold:
                 break
             if not all(self._is_short(phrase) for phrase in self._phrases(above)):
                 break

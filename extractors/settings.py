@@ -149,6 +149,10 @@ class LayoutTableSettings:
     """Points by which two blanks between rows may differ and still count as equal; the lower one then parts
     the rows (a table without padding, its cells aligned to the top: the row starts at its number)."""
 
+    title_gap_ratio: float = 0.1
+    """A line above a header line belongs to the header only when the gap between them exceeds the line spacing
+    by at most this much (the lines of one column title); a table's own title stands further away."""
+
     title_lookahead: int = 3
     """A line across the columns (a group title without a number) stays in the table when a numbered row
     follows within this many bands."""

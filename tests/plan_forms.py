@@ -1,0 +1,346 @@
+"""One small plan written in several forms, to check that every form gives the same records.
+
+``write_docx`` writes it as a Word file (python-docx, merged cells as Word merges them); ``write_pdf`` draws
+it with fpdf2 in a drawing ``Style``: every rule, rules between rows only, the "booktabs" look (a rule above
+and below the header and one closing the table), no rules at all; landscape or portrait; cells centred or at
+the top; other font sizes and paddings.  The plan's content (``sample_plan``) is written for the tests: another
+province, other agencies, other wording than the bundled samples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docx
+import font_roboto
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+from fpdf import FPDF
+from fpdf.enums import TableBordersLayout, TableCellStyle
+from fpdf.fonts import FontFace
+
+FONT_DIR = Path(font_roboto.__file__).parent / "files"
+BORDERS = ("all", "rows", "booktabs", "none")
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    title: list[str]
+    """Lines above the table ("Phụ lục I", its name), centred and bold."""
+    header: list[list[HeaderCell]]
+    widths: list[float]
+    """Relative column widths."""
+    rows: list[list[str]]
+    """Data rows; a row of two cells is a group row: its number, and a title spanning the other columns."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    preamble: list[str]
+    """The first page's lines; "**" around a line makes it bold."""
+    tables: list[Table]
+
+
+@dataclass(frozen=True)
+class Style:
+    borders: str = "all"
+    landscape: bool = True
+    v_align: str = "MIDDLE"
+    font_size: float = 12
+    padding: float = 4
+    line_height: float = 1.25
+    repeat_header: bool = True
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        parts = [self.borders, "landscape" if self.landscape else "portrait", self.v_align.lower()]
+        if not self.repeat_header:
+            parts.append("no-repeated-header")
+        if self.font_size != 12:
+            parts.append(f"{self.font_size:g}pt")
+        return "-".join(parts)
+
+
+class _Booktabs(TableBordersLayout):
+    """A rule above the header, rules under the header cells, and one closing the table."""
+
+    def cell_style_getter(
+        self,
+        row_idx: int,
+        col_idx: int,
+        col_pos: int,
+        num_heading_rows: int,
+        num_rows: int,
+        num_col_idx: int,
+        num_col_pos: int,
+    ) -> TableCellStyle:
+        return TableCellStyle(
+            left=False, right=False, top=row_idx == 0, bottom=row_idx < num_heading_rows or row_idx == num_rows - 1
+        )
+
+
+_LAYOUTS = {
+    "all": TableBordersLayout.ALL,
+    "rows": TableBordersLayout.HORIZONTAL_LINES,
+    "booktabs": _Booktabs(),
+    "none": TableBordersLayout.NONE,
+}
+
+
+def write_pdf(plan: Plan, path: Path, style: Style) -> Path:
+    pdf = FPDF(orientation="L" if style.landscape else "P", unit="pt", format="A4")
+    pdf.add_font("Roboto", "", str(FONT_DIR / "Roboto-Regular.ttf"))
+    pdf.add_font("Roboto", "B", str(FONT_DIR / "Roboto-Bold.ttf"))
+    pdf.set_margins(50, 40, 50)
+    pdf.set_auto_page_break(True, margin=40)
+    height = style.font_size * style.line_height
+    pdf.add_page()
+    for line in plan.preamble:
+        bold = line.startswith("**")
+        pdf.set_font("Roboto", "B" if bold else "", style.font_size)
+        pdf.multi_cell(0, height, line.strip("*"), align="C" if bold else "J", new_x="LMARGIN", new_y="NEXT")
+    for table in plan.tables:
+        pdf.add_page()
+        pdf.set_font("Roboto", "B", style.font_size)
+        for line in table.title:
+            pdf.multi_cell(0, height, line, align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(height / 2)
+        pdf.set_font("Roboto", "", style.font_size)
+        columns = len(table.widths)
+        with pdf.table(
+            col_widths=tuple(table.widths),
+            borders_layout=_LAYOUTS[style.borders],
+            v_align=style.v_align,
+            text_align="LEFT",
+            line_height=height,
+            padding=style.padding,
+            num_heading_rows=len(table.header),
+            repeat_headings=1 if style.repeat_header else 0,
+            headings_style=FontFace(emphasis="BOLD"),
+        ) as drawn:
+            for header_row in table.header:
+                row = drawn.row()
+                for cell in header_row:
+                    row.cell(cell.text, align="C", colspan=cell.colspan, rowspan=cell.rowspan)
+            for texts in table.rows:
+                row = drawn.row()
+                if len(texts) == 2:
+                    row.cell(texts[0], align="C", style=FontFace(emphasis="BOLD"))
+                    row.cell(texts[1], colspan=columns - 1, style=FontFace(emphasis="BOLD"))
+                else:
+                    for column, text in enumerate(texts):
+                        row.cell(text, align="C" if column == 0 else None)
+    pdf.output(str(path))
+    return path
+
+
+def write_docx(plan: Plan, path: Path, landscape: bool = True) -> Path:
+    document = docx.Document()
+    for line in plan.preamble:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(line.strip("*")).bold = line.startswith("**")
+    for table in plan.tables:
+        section = document.add_section()
+        if landscape:
+            section.orientation = WD_ORIENT.LANDSCAPE
+            section.page_width, section.page_height = section.page_height, section.page_width
+        for line in table.title:
+            paragraph = document.add_paragraph()
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            paragraph.add_run(line).bold = True
+        _docx_table(document, table)
+    document.save(str(path))
+    return path
+
+
+def _docx_table(document: docx.document.Document, table: Table) -> None:
+    columns = len(table.widths)
+    grid = document.add_table(rows=len(table.header) + len(table.rows), cols=columns)
+    grid.style = "Table Grid"
+    taken: set[tuple[int, int]] = set()
+    for r, header_row in enumerate(table.header):
+        column = 0
+        for cell in header_row:
+            while (r, column) in taken:
+                column += 1
+            start = grid.cell(r, column)
+            end = grid.cell(r + cell.rowspan - 1, column + cell.colspan - 1)
+            merged = start.merge(end) if end is not start else start
+            _write(merged, cell.text, bold=True, centre=True)
+            taken.update((r + i, column + j) for i in range(cell.rowspan) for j in range(cell.colspan))
+            column += cell.colspan
+    for r, texts in enumerate(table.rows, start=len(table.header)):
+        if len(texts) == 2:
+            _write(grid.cell(r, 0), texts[0], bold=True, centre=True)
+            _write(grid.cell(r, 1).merge(grid.cell(r, columns - 1)), texts[1], bold=True)
+        else:
+            for column, text in enumerate(texts):
+                _write(grid.cell(r, column), text, centre=column == 0)
+
+
+def _write(cell: docx.table._Cell, text: str, bold: bool = False, centre: bool = False) -> None:
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    paragraph = cell.paragraphs[0]
+    if centre:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(text)
+    run.bold = bold
+    run.font.size = Pt(12)
+
+
+# -- the plan of the tests ----------------------------------------------------------------------------------
+
+TARGETS_HEADER = [
+    [
+        HeaderCell("TT", rowspan=2),
+        HeaderCell("Chỉ tiêu", rowspan=2),
+        HeaderCell("Đơn vị tính", rowspan=2),
+        HeaderCell("Mục tiêu", colspan=2),
+        HeaderCell("Cơ quan theo dõi", rowspan=2),
+    ],
+    [HeaderCell("Năm 2027"), HeaderCell("Năm 2030")],
+]
+TASKS_HEADER = [
+    [
+        HeaderCell("TT"),
+        HeaderCell("Nội dung nhiệm vụ"),
+        HeaderCell("Cơ quan chủ trì"),
+        HeaderCell("Cơ quan phối hợp"),
+        HeaderCell("Thời hạn hoàn thành"),
+        HeaderCell("Sản phẩm"),
+    ]
+]
+
+TARGET_ROWS = [
+    ["I", "Chuyển đổi số trong cung cấp dịch vụ công và giải quyết thủ tục hành chính cho người dân"],
+    ["1.", "Tỷ lệ hồ sơ thủ tục hành chính được số hóa kết quả giải quyết", "%", "80", "100", "Văn phòng UBND tỉnh"],
+    [
+        "2.",
+        "Tỷ lệ người dân từ đủ 14 tuổi trở lên có tài khoản định danh điện tử mức độ 2 được kích hoạt và sử dụng",
+        "%",
+        "70",
+        "95",
+        "Công an tỉnh",
+    ],
+    ["3.", "Số xã, phường triển khai mô hình điểm", "Xã", "12", "", "UBND các xã, phường"],
+    ["II", "Dữ liệu đất đai và nông nghiệp"],
+    [
+        "1.",
+        "Tỷ lệ thửa đất được gắn mã định danh và đồng bộ với Cơ sở dữ liệu quốc gia về dân cư",
+        "%",
+        "60",
+        "100",
+        "Sở Nông nghiệp và Môi trường, Công an tỉnh",
+    ],
+    ["2.", "Tỷ lệ hộ nông dân có tài khoản thanh toán điện tử", "%", "", "75", "Sở Nông nghiệp và Môi trường"],
+]
+
+TASK_ROWS = [
+    ["I", "Hoàn thiện thể chế và hạ tầng dữ liệu của tỉnh"],
+    [
+        "1.",
+        "Rà soát, sửa đổi quy chế khai thác, chia sẻ dữ liệu giữa các cơ quan nhà nước trên địa bàn tỉnh, bảo đảm "
+        "thống nhất với quy định của Luật Dữ liệu và các văn bản hướng dẫn",
+        "Sở Tư pháp",
+        "Công an tỉnh, Văn phòng UBND tỉnh",
+        "Quý III/2027",
+        "Quy chế được ban hành",
+    ],
+    [
+        "2.",
+        "Nâng cấp Trung tâm dữ liệu của tỉnh đáp ứng yêu cầu kết nối với Trung tâm dữ liệu quốc gia",
+        "Sở Khoa học và Công nghệ",
+        "Công an tỉnh",
+        "Tháng 9/2026",
+        "Hạ tầng được nâng cấp",
+    ],
+    [
+        "3.",
+        "Bố trí kinh phí thực hiện các nhiệm vụ của Kế hoạch",
+        "Sở Tài chính",
+        "Các sở, ban, ngành",
+        "Hằng năm",
+        "Dự toán ngân sách",
+    ],
+    ["II", "Phát triển công dân số và các mô hình điểm"],
+    [
+        "1.",
+        "Tổ chức tuyên truyền, hướng dẫn người dân cài đặt, kích hoạt và sử dụng ứng dụng định danh quốc gia VNeID "
+        "tại các điểm phục vụ ở xã, phường, thôn, bản",
+        "Công an tỉnh",
+        "Đoàn Thanh niên Cộng sản Hồ Chí Minh tỉnh, UBND các xã, phường",
+        "Thường xuyên",
+        "Người dân sử dụng VNeID",
+    ],
+    [
+        "2.",
+        "Chi trả trợ cấp xã hội không dùng tiền mặt qua tài khoản đã được xác thực với Cơ sở dữ liệu quốc gia về "
+        "dân cư",
+        "Sở Y tế",
+        "Bảo hiểm xã hội tỉnh, Công an tỉnh",
+        "Trước 30/6/2027",
+        "Trợ cấp được chi trả",
+    ],
+    [
+        "3.",
+        "Xây dựng mô hình bệnh viện không dùng tiền mặt",
+        "Sở Y tế",
+        "Công an tỉnh, Sở Tài chính",
+        "Năm 2027",
+        "Mô hình điểm",
+    ],
+    [
+        "4.",
+        "Sơ kết, đánh giá kết quả thực hiện Kế hoạch và đề xuất nhân rộng các mô hình hiệu quả trên địa bàn toàn tỉnh",
+        "Công an tỉnh",
+        "Các sở, ban, ngành; UBND các xã, phường",
+        "Tháng 12/2027",
+        "Báo cáo sơ kết",
+    ],
+]
+
+
+def sample_plan(repeat_tasks: int = 1) -> Plan:
+    """The plan of the tests; ``repeat_tasks`` repeats the tasks of group II (numbered on) so that the tasks
+    table runs over several pages."""
+    rows = [list(row) for row in TASK_ROWS]
+    number = 5
+    for _ in range(repeat_tasks - 1):
+        for row in TASK_ROWS[5:]:
+            rows.append([f"{number}.", *row[1:]])
+            number += 1
+    return Plan(
+        preamble=[
+            "ỦY BAN NHÂN DÂN TỈNH QUẢNG TRỊ",
+            "Số: 188/KH-UBND",
+            "Quảng Trị, ngày 14 tháng 5 năm 2026",
+            "**KẾ HOẠCH**",
+            "**Triển khai dữ liệu dân cư, định danh và xác thực điện tử trên địa bàn tỉnh năm 2026 - 2030**",
+            "Các chỉ tiêu chi tiết tại Phụ lục I và các nhiệm vụ cụ thể tại Phụ lục II kèm theo Kế hoạch này.",
+        ],
+        tables=[
+            Table(
+                title=["Phụ lục I", "CHỈ TIÊU CỤ THỂ"],
+                header=TARGETS_HEADER,
+                widths=[5, 40, 10, 10, 10, 25],
+                rows=TARGET_ROWS,
+            ),
+            Table(
+                title=["Phụ lục II", "NHIỆM VỤ CỤ THỂ"],
+                header=TASKS_HEADER,
+                widths=[5, 33, 15, 17, 15, 15],
+                rows=rows,
+            ),
+        ],
+    )
