@@ -31,7 +31,7 @@ from extractors.model import Cell, Provenance, Row
 from extractors.page_text import Rule, Span, Word, group_lines, line_spacing, rule_between, split_phrases
 from extractors.settings import LayoutTableSettings
 from extractors.tables import ColumnVocabulary, default_vocabulary
-from normalizers.text import clean_text
+from normalizers.text import clean_text, join_lines
 
 BBox = tuple[float, float, float, float]
 FootnoteMark = tuple[float, float, float]
@@ -416,13 +416,16 @@ class _TableReader:
         return bool(titles) and all(len(split_phrases(title, gap)) == 1 for title in titles)
 
     def _row(self, lines: list[Span], provenance: Provenance) -> Row:
-        assigned: list[list[Word]] = [[] for _ in range(self.layout.width)]
+        # Each column's lines, each line's words: the cells' text keeps where its lines broke (join_lines).
+        assigned: list[list[list[Word]]] = [[] for _ in range(self.layout.width)]
         merged: set[int] = set()
         group = self._is_group(lines)
         for line in lines:
+            for cell_lines in assigned:
+                cell_lines.append([])
             number_words = self._number_words(line)
             if group and self.layout.number_column is not None:
-                assigned[self.layout.number_column].extend(number_words)
+                assigned[self.layout.number_column][-1].extend(number_words)
                 rest = [word for word in line.words if word not in number_words]
                 if rest:
                     self._assign_span(rest, assigned, merged)
@@ -432,18 +435,20 @@ class _TableReader:
                     self._assign_span(phrase.words, assigned, merged)
                 else:
                     for word in phrase.words:
-                        assigned[self._column_of(word.centre)].append(word)
+                        assigned[self._column_of(word.centre)][-1].append(word)
         cells: list[Cell] = []
-        for column, words in enumerate(assigned):
+        for column, cell_lines in enumerate(assigned):
+            words = [word for line_words in cell_lines for word in line_words]
             if words:
-                cells.append(Cell(text=clean_text(" ".join(word.text for word in words)), bold=Span(words).bold))
+                text = "\n".join(" ".join(word.text for word in line_words) for line_words in cell_lines if line_words)
+                cells.append(Cell(text=clean_text(join_lines(text)), bold=Span(words).bold))
             else:
                 cells.append(Cell(merged="left") if column in merged else Cell())
         return Row(cells=cells, provenance=provenance)
 
-    def _assign_span(self, words: list[Word], assigned: list[list[Word]], merged: set[int]) -> None:
+    def _assign_span(self, words: list[Word], assigned: list[list[list[Word]]], merged: set[int]) -> None:
         """Words that run across columns: one cell, in the column where they start; the others merged into it."""
         first = self._column_of(words[0].centre)
         last = self._column_of(words[-1].centre)
-        assigned[first].extend(words)
+        assigned[first][-1].extend(words)
         merged.update(range(first + 1, last + 1))

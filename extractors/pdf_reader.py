@@ -45,7 +45,7 @@ from extractors.limits import check_budget
 from extractors.model import Block, BlockKind, Cell, Document, Provenance, Row
 from extractors.page_text import Rule, Word
 from extractors.settings import DEFAULT_PDF_SETTINGS, PdfSettings
-from normalizers.text import clean_text
+from normalizers.text import clean_text, join_lines
 
 _log = logging.getLogger(__name__)
 _STARTS_NEW_ITEM = re.compile(r"^(?:[-+•–]\s|\d{1,2}(?:\.\d{1,2})*\.\s|[IVXLC]{1,6}\.\s|[a-zđ]\)\s|Điều\s\d)")
@@ -71,7 +71,7 @@ class _Paragraph:
 
     @property
     def text(self) -> str:
-        return clean_text(" ".join(line.text for line in self.lines))
+        return clean_text(join_lines("\n".join(line.text for line in self.lines)))
 
 
 class PdfReader(DocumentReader):
@@ -301,7 +301,8 @@ class PdfReader(DocumentReader):
                     cells.append(Cell(merged="left" if reach > left_edge + 1 else "up"))
                 else:
                     reach = bbox[2]
-                    cells.append(Cell(text=clean_text(text), bold=self._is_bold(_chars_in(row_chars, bbox))))
+                    bold = self._is_bold(_chars_in(row_chars, bbox))
+                    cells.append(Cell(text=clean_text(join_lines(text)), bold=bold))
             rows.append(Row(cells=cells, provenance=Provenance(page=number)))
         return Block(BlockKind.TABLE, provenance=Provenance(page=number), rows=rows)
 

@@ -24,6 +24,8 @@ _HEADING_HASHES = re.compile(r"^\s{0,3}#{1,6}\s+")
 _EMPHASIS = re.compile(r"(?<![\w*\\])\*{1,3}(?=\S)|(?<=[^\s\\])\*{1,3}(?![\w*])")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 _WHITESPACE = re.compile(r"\s+")
+# A line that ends inside a hyphenated code ("Quyết định số 826/QĐ-" + "TTg"): a printed page broke it there.
+_BROKEN_AT_HYPHEN = re.compile(r"(?<=\w)-\s*\n\s*(?=\w)")
 
 
 def nfc(text: str) -> str:
@@ -53,6 +55,12 @@ def strip_markup(text: str) -> str:
     text = _EMPHASIS.sub("", text)
     text = _MD_ESCAPE.sub(r"\1", text)
     return html.unescape(text)
+
+
+def join_lines(text: str) -> str:
+    """The lines of a printed paragraph or cell as one text: one space between lines, none after a hyphen that
+    ends a line inside a word or code ("NĐ-" + "CP" is "NĐ-CP": the line broke at the hyphen)."""
+    return _BROKEN_AT_HYPHEN.sub("-", text).replace("\n", " ")
 
 
 def clean_text(text: str | None) -> str:
