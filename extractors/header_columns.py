@@ -37,6 +37,9 @@ class ColumnLayout:
     size: float
     """The header's font size: the scale of every distance the row finder uses."""
 
+    boundaries: tuple[float, ...] = ()
+    """Where the columns part, once a page of the table has been read (len: one less than the columns)."""
+
     @property
     def width(self) -> int:
         return len(self.anchors)

@@ -77,13 +77,18 @@ class LayoutTableFinder:
             piece = _TableReader(self, continuing, page_lines, 0).read(None, page)
             if piece.table.rows:
                 found.tables.append(piece.table)
-                found.continuing = continuing if piece.runs_on else None
+                found.continuing = piece.layout if piece.runs_on else None
                 position = piece.end
         while (header := self.headers.find(lines, position, rules)) is not None:
-            piece = _TableReader(self, header.layout, page_lines, header.end).read(header, page)
+            layout = header.layout
+            if continuing is not None and continuing.width == layout.width:  # the header repeated on a new page
+                layout = replace(layout, boundaries=continuing.boundaries)
+            piece = _TableReader(self, layout, page_lines, header.end).read(header, page)
+            position = max(piece.end, header.end)
+            if len(piece.table.rows) == len(header.layout.header) and not piece.runs_on:
+                continue  # column titles with no row under them: words that look like a header, left as text
             found.tables.append(piece.table)
-            found.continuing = header.layout if piece.runs_on else None
-            position = piece.end
+            found.continuing = piece.layout if piece.runs_on else None
         return found
 
 
@@ -102,6 +107,8 @@ class _Band:
     stop: int
     """Index of the first page line after the band."""
     ruled_above: bool
+    title: bool = False
+    """A line across the table's columns between its rows (a group title without a number): a row of its own."""
 
     @property
     def top(self) -> float:
@@ -126,6 +133,8 @@ class _Piece:
     table: FoundTable
     end: int
     runs_on: bool
+    layout: ColumnLayout
+    """The table's columns with the boundaries this piece was read with (for the next page)."""
 
 
 class _TableReader:
@@ -147,14 +156,22 @@ class _TableReader:
         self.boundaries: list[float] = []
 
     def read(self, header: Header | None, page: int | None) -> _Piece:
-        # First with boundaries placed by every line below the header, then again with those of the table's
-        # own rows, group titles left out (a paragraph after the table has no say in where its columns are).
+        # The boundaries are placed three times: by every line below the header; then by the numbered rows'
+        # lines only; then by the table's own rows.  Text running across the columns (a title, a paragraph after
+        # the table) would otherwise draw a boundary into one of its word gaps.
+        # On a page the table runs on to, with no numbered row to place them, those of the page before hold.
         self.boundaries = self._boundaries(self.page.lines[self.start :])
+        numbered = [line for band in self._cut_bands() if self._is_numbered_row(band.lines) for line in band.lines]
+        if numbered:
+            self.boundaries = self._boundaries(numbered)
+        elif self.layout.boundaries:
+            self.boundaries = list(self.layout.boundaries)
         bands, runs_on = self._bands()
-        own = [line for row in self._row_lines(bands) if not self._is_group(row) for line in row]
+        own = [line for row in self._row_lines(bands) if self._is_numbered_row(row) for line in row]
         if own:
             self.boundaries = self._boundaries(own)
             bands, runs_on = self._bands()
+        self.layout = replace(self.layout, boundaries=tuple(self.boundaries))
         provenance = Provenance(page=page)
         rows = [replace(row, provenance=provenance) for row in self.layout.header] if header is not None else []
         rows += [self._row(lines, provenance) for lines in self._row_lines(bands)]
@@ -164,7 +181,7 @@ class _TableReader:
         x0 = min([self.layout.x0, *(line.x0 for line in spans)])
         x1 = max([self.layout.x1, *(line.x1 for line in spans)])
         end = bands[-1].stop if bands else self.start
-        return _Piece(FoundTable(rows=rows, bbox=(x0, top, x1, bottom)), end=end, runs_on=runs_on)
+        return _Piece(FoundTable(rows=rows, bbox=(x0, top, x1, bottom)), end=end, runs_on=runs_on, layout=self.layout)
 
     # -- where the table ends -------------------------------------------------------------------------
 
@@ -183,6 +200,7 @@ class _TableReader:
                 accepted.append(band)
                 continue
             if accepted and self._inner_title(band, candidates[index + 1 : index + 1 + self.settings.title_lookahead]):
+                band.title = True
                 accepted.append(band)
                 continue
             return accepted, self._is_small_print(band.lines[0], accepted)
@@ -236,7 +254,9 @@ class _TableReader:
         spanning them, a group title), and its STT column holds row numbers only."""
         crossing = any(self._crosses(word) for line in lines for word in line.words)
         if self.layout.number_column is None:
-            return not crossing
+            # No row numbers to tell rows from prose: a line whose words run on over a boundary at a word's
+            # spacing is prose, even when the boundaries were drawn through its word gaps.
+            return not crossing and not any(self._runs_over_a_boundary(line) for line in lines)
         marks = self._marks(lines)
         numbered = all(self.vocabulary.is_row_number(mark.text) for mark in marks)
         return numbered and (not crossing or bool(marks))
@@ -272,6 +292,14 @@ class _TableReader:
                     run_start = -1
             boundaries.append(low + step * (best_start + (best_length - 1) / 2))
         return boundaries
+
+    def _runs_over_a_boundary(self, line: Span) -> bool:
+        least = self.settings.column_gap_ratio * self.layout.size
+        return any(
+            word.x1 <= boundary <= following.x0 and following.x0 - word.x1 < least
+            for word, following in pairwise(line.words)
+            for boundary in self.boundaries
+        )
 
     def _crosses(self, word: Word) -> bool:
         tolerance = self.settings.crossing_tolerance
@@ -327,12 +355,15 @@ class _TableReader:
         """
         segments: list[list[_Band]] = []
         for band in bands:
-            if not segments or band.ruled_above:
+            if not segments or band.ruled_above or band.title or segments[-1][-1].title:
                 segments.append([])
             segments[-1].append(band)
         rows: list[list[Span]] = []
         for segment in segments:
             lines = sorted((line for band in segment for line in band.lines), key=lambda line: line.top)
+            if segment[0].title:
+                rows.append(lines)
+                continue
             numbers = self._numbers(lines)
             if self.layout.number_column is None or not numbers:
                 if self.layout.number_column is None and len(segments) == 1:
@@ -344,15 +375,9 @@ class _TableReader:
                 continue
             cuts = [self._widest_gap(lines, upper.lines[-1].bottom, lower.top)[0] for upper, lower in pairwise(numbers)]
             if not rows and lines[0].top < numbers[0].top - self._tolerance:
-                # The piece's first rows: what stands above the first number may end the row the previous page
-                # left open.  All of it does in a table whose numbers stand on their rows' first line; in one
-                # whose cells are centred, only what a row's gap sets apart from the first number's row.
-                if self._numbers_on_first_lines(lines, numbers, cuts):
-                    cuts.insert(0, numbers[0].top - self._tolerance)
-                else:
-                    gap, width = self._widest_gap(lines, lines[0].top, numbers[0].top)
-                    if width >= self._row_gap_between(lines, numbers):
-                        cuts.insert(0, gap)
+                cut = self._end_of_open_row(lines, numbers, cuts)
+                if any((line.top + line.bottom) / 2 < cut for line in lines):
+                    cuts.insert(0, cut)
             parts: list[list[Span]] = [[] for _ in range(len(cuts) + 1)]
             for line in lines:
                 parts[bisect.bisect(cuts, (line.top + line.bottom) / 2)].append(line)
@@ -393,12 +418,27 @@ class _TableReader:
             reach = max(reach, bottom)
         return best_middle, best_width
 
-    def _row_gap_between(self, lines: Sequence[Span], numbers: list[_Number]) -> float:
-        """The gap that sets rows apart in this table: the narrowest of the blanks found between numbered rows,
-        or the line spacing plus the row gap setting when there are none."""
-        widths = [self._widest_gap(lines, upper.lines[-1].bottom, lower.top)[1] for upper, lower in pairwise(numbers)]
-        found = [width for width in widths if width > self.spacing]
-        return 0.8 * min(found) if found else self.row_gap
+    def _end_of_open_row(self, lines: Sequence[Span], numbers: list[_Number], cuts: list[float]) -> float:
+        """Where the row left open by the previous page ends, above the piece's first number.
+
+        In a table whose numbers stand on their rows' first line, everything above the first number is that
+        row's.  In one whose cells are centred on their row, the first number's row reaches as far above the
+        number as below it; what stands higher is the open row's.
+        """
+        number = numbers[0]
+        if self._numbers_on_first_lines(lines, numbers, cuts):
+            return number.top - self._tolerance
+        middle = (number.top + number.lines[-1].bottom) / 2
+        row_end = cuts[0] if cuts else math.inf
+        bottom = max(line.bottom for line in lines if line.top >= number.top - self._tolerance and line.top < row_end)
+        return middle - (bottom - middle) - self._tolerance - self.spacing
+
+    def _is_numbered_row(self, lines: Sequence[Span]) -> bool:
+        """Lines with an arabic row number and nothing else in the STT column (no group row, no title)."""
+        marks = self._marks(lines)
+        return bool(marks) and all(
+            self.vocabulary.is_row_number(mark.text) and not is_roman_numeral(mark.text) for mark in marks
+        )
 
     def _is_group(self, lines: Sequence[Span]) -> bool:
         """A group row: one roman numeral in the STT column, and every line of the rest one run of words (a
@@ -436,8 +476,13 @@ class _TableReader:
                 else:
                     for word in phrase.words:
                         assigned[self._column_of(word.centre)][-1].append(word)
+        numbers = self._numbers(lines)
         cells: list[Cell] = []
         for column, cell_lines in enumerate(assigned):
+            if column == self.layout.number_column and len(numbers) == 1:
+                words = [word for line_words in cell_lines for word in line_words]
+                cells.append(Cell(text=clean_text(numbers[0].text), bold=Span(words).bold))  # "II" over "I": "III"
+                continue
             words = [word for line_words in cell_lines for word in line_words]
             if words:
                 text = "\n".join(" ".join(word.text for word in line_words) for line_words in cell_lines if line_words)

@@ -458,7 +458,6 @@ def _grown(mask: Array, pixels: int) -> Array:
     return grown
 
 
-
 class DocumentOcr:
     """OCR for the scanned pages of one document.
 

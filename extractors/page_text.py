@@ -143,11 +143,8 @@ def line_spacing(lines: Sequence[Span], size: float, lookahead: int = 6) -> floa
                 if 0 <= lower.top - upper.bottom < size:
                     gaps.append(round(2 * (lower.top - upper.bottom)) / 2)
                 break
-    counts = statistics.multimode(gaps) if gaps else []
     frequent = sorted(gap for gap in set(gaps) if gaps.count(gap) >= max(2, len(gaps) // 10))
-    if frequent:
-        return frequent[0]
-    return min(counts) if counts and len(gaps) >= 3 else 0.15 * size
+    return frequent[0] if frequent else 0.15 * size
 
 
 def rule_between(

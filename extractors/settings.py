@@ -167,6 +167,10 @@ class LayoutTableSettings:
     rule_tolerance: float = 1.5
     """Points a rule may overlap the text it separates (a rule drawn through a line's descenders)."""
 
+    column_gap_ratio: float = 0.4
+    """In a table without an STT column, two words on either side of a column boundary closer than this are one
+    text running across the columns (prose), not two cells (the blank between two cells is their padding)."""
+
     crossing_tolerance: float = 1.0
     """Points a word may reach over a column boundary before it counts as spanning two columns."""
 

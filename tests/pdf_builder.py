@@ -21,6 +21,14 @@ class PageSpec:
     footnote: str | None = None  # "3|text": marker and text at the page bottom
     landscape: bool = False
     widths: list[float] = field(default_factory=list)
+    rules: str = "all"
+    """How the table is ruled: "all" (a box per cell), "rows" (a rule above and below every row), "frame" (rows
+    and a box around the table, no rule between columns), "booktabs" (a rule above the table, under its header
+    rows, and closing a table that ends on the page), "none"."""
+    header_rows: int = 0
+    """How many of ``rows`` are header rows (for the booktabs rule under the header)."""
+    table_ends: bool = True
+    """Whether the table ends on this page (booktabs draws its closing rule)."""
 
 
 def build_pdf(path: Path, pages: list[PageSpec]) -> None:
@@ -53,10 +61,15 @@ def _draw_table(pdf: FPDF, spec: PageSpec, top: float) -> None:
     widths = spec.widths or [(pdf.w - 120) / len(spec.rows[0])] * len(spec.rows[0])
     height = 26.0
     y = top
-    for row in spec.rows:
+    right = 60.0 + sum(widths)
+    for index, row in enumerate(spec.rows):
         x = 60.0
+        ruled_above = spec.rules in ("rows", "frame") or (spec.rules == "booktabs" and index in (0, spec.header_rows))
+        if ruled_above:
+            pdf.line(60.0, y, right, y)
         for width, text in zip(widths, row, strict=True):
-            pdf.rect(x, y, width, height)
+            if spec.rules == "all":
+                pdf.rect(x, y, width, height)
             main, _, sup = text.partition("^")
             pdf.set_font("Roboto", "", 12)
             pdf.text(x + 3, y + 17, main)
@@ -68,3 +81,7 @@ def _draw_table(pdf: FPDF, spec: PageSpec, top: float) -> None:
                 pdf.text(x + 3 + offset + 5, y + 17, sup[1:])
             x += width
         y += height
+    if spec.rules in ("rows", "frame") or (spec.rules == "booktabs" and spec.table_ends):
+        pdf.line(60.0, y, right, y)
+    if spec.rules == "frame":
+        pdf.rect(60.0, top, right - 60.0, y - top)
