@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck eval bench schema clean system-deps
+.PHONY: run test lint typecheck eval eval-styles bench schema clean system-deps office-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,26 +14,38 @@ $(STAMP): pyproject.toml | $(BIN)/python system-deps
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# Debian packages vnplan uses, installed with apt-get where missing: as root directly, else with `sudo -n`;
+# `apt-get update` only if the install fails (stale package lists).  $(1): what is missing, $(2): the packages.
+define apt_install
+	echo "$(1) is missing: installing $(2)"; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	else echo "make: cannot install $(2): not root and no password-less sudo;" \
+		"run 'sudo apt-get install -y $(2)' and try again" >&2; exit 1; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then echo "make: no apt-get here: install $(1) with this" \
+		"system's package manager, then try again" >&2; exit 1; fi; \
+	INSTALL="env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(2)"; \
+	$$SUDO $$INSTALL || { $$SUDO apt-get update && $$SUDO $$INSTALL; } || { \
+		echo "make: apt-get could not install $(2) (see above)" >&2; exit 1; }
+endef
+
 # OCR of scanned PDFs needs tesseract and its Vietnamese data (Debian/Ubuntu: tesseract-ocr, tesseract-ocr-vie).
-# Checked on every `make run`/`make test` (no stamp: a removed package is noticed; the check is one command) and
-# installed with apt-get where missing: as root directly, else with `sudo -n`; `apt-get update` only if the
-# install fails (stale package lists).
+# Checked on every `make run`/`make test` (no stamp: a removed package is noticed; the check is one command).
 OCR_PACKAGES := tesseract-ocr tesseract-ocr-vie
-APT_INSTALL = env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(OCR_PACKAGES)
 
 system-deps:
 	@if tesseract --list-langs 2>&1 | grep -qx vie; then exit 0; fi; \
-	echo "tesseract with Vietnamese data (vie) is missing: installing $(OCR_PACKAGES)"; \
-	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
-	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
-	else echo "make: cannot install $(OCR_PACKAGES): not root and no password-less sudo;" \
-		"run 'sudo apt-get install -y $(OCR_PACKAGES)' and try again" >&2; exit 1; fi; \
-	if ! command -v apt-get >/dev/null 2>&1; then echo "make: no apt-get here: install tesseract and its" \
-		"Vietnamese language data (vie) with this system's package manager, then try again" >&2; exit 1; fi; \
-	$$SUDO $(APT_INSTALL) || { $$SUDO apt-get update && $$SUDO $(APT_INSTALL); } || { \
-		echo "make: apt-get could not install $(OCR_PACKAGES) (see above)" >&2; exit 1; }; \
+	$(call apt_install,tesseract with Vietnamese data (vie),$(OCR_PACKAGES)); \
 	tesseract --list-langs 2>&1 | grep -qx vie || { \
 		echo "make: tesseract still lists no Vietnamese data (vie) after the install" >&2; exit 1; }
+
+# LibreOffice prints the sample plans in other table drawing styles (`make eval-styles`, `make bench`), with
+# Liberation Serif standing in for Times New Roman at the same metrics.  Not needed by `make run`/`make test`.
+OFFICE_PACKAGES := libreoffice-writer-nogui fonts-liberation
+
+office-deps:
+	@if command -v soffice >/dev/null 2>&1 && fc-list 2>/dev/null | grep -q "Liberation Serif"; then exit 0; fi; \
+	$(call apt_install,LibreOffice (soffice) with the Liberation fonts,$(OFFICE_PACKAGES))
 
 run: $(STAMP)
 	$(BIN)/vnplan run samples/ --out out/
@@ -53,9 +65,14 @@ eval: $(STAMP)
 		$(BIN)/vnplan eval --gold tests/fixtures/gold --pred out/eval-$$fmt/dataset; \
 	done
 
+# Accuracy on the sample plans printed by LibreOffice in other table drawing styles (rules between rows only,
+# booktabs, no rules, portrait, cells at the top): bench/table_styles.py.
+eval-styles: $(STAMP) office-deps
+	$(BIN)/python -m bench.table_styles
+
 # Agency and deadline normalization (speed, accuracy on every gold cell/timeline: README figures), then the
 # whole pipeline on this machine, written to BENCHMARKS.md (bench/pipeline_bench.py; e.g. BENCH_ARGS=--quick).
-bench: $(STAMP)
+bench: $(STAMP) office-deps
 	@$(BIN)/python -c "import pymupdf" >/dev/null 2>&1 || $(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench.agency_bench
 	$(BIN)/python -m bench.deadline_bench

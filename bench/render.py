@@ -310,6 +310,44 @@ def _in_process(results: Results) -> list[str]:
         for name, row in reads.items()
     ]
     lines += ["Per file (medians):", "", *_table(("file", "pages", "read_document", "process_file"), per_file)]
+    return lines + _drawing_styles(results)
+
+
+def _drawing_styles(results: Results) -> list[str]:
+    styles = results.get("drawing_styles") or {}
+    lines = ["### The samples printed in the booktabs style", ""]
+    if not styles:
+        return []
+    if "note" in styles:
+        return [*lines, f"Not measured: {styles['note']}.", ""]
+    booktabs = styles["booktabs"]
+    lines += [
+        "The sample DOCX files with every table redrawn with a rule above and below the header and one closing the "
+        "table, nothing between columns or rows (`bench/table_styles.py`), printed to PDF by LibreOffice: "
+        "`read_document` on them (the header-anchored table finder reads these tables), and what "
+        "`process_file` gives against the gold files.",
+        "",
+        *_table(
+            ("documents", "pages", "runs", "total (sum of medians)", "pages/s"),
+            [
+                (
+                    str(booktabs["documents"]),
+                    str(booktabs["pages"] or "–"),
+                    str(booktabs["runs"]),
+                    _s(booktabs["median_total_s"]),
+                    _num(booktabs["pages_per_s"]),
+                )
+            ],
+        ),
+        *_table(
+            ("table", "rows gold / read / matched", "fields equal / compared"),
+            [
+                (name, f"{c['gold']} / {c['read']} / {c['matched']}", f"{c['equal']} / {c['compared']}")
+                for name, c in booktabs["scores"].items()
+                if c["gold"] or c["read"]
+            ],
+        ),
+    ]
     return lines
 
 
@@ -554,6 +592,12 @@ Figure = tuple[str, Callable[[Results], float | None], Callable[[float | None], 
 def _figures(results_now: Results) -> list[Figure]:
     figures: list[Figure] = [
         ("PDF reader, pages/s", lambda r: _get(r, "readers", "pdf", "pages_per_s"), _num, True),
+        (
+            "PDF reader on the samples printed booktabs, pages/s",
+            lambda r: _get(r, "drawing_styles", "booktabs", "pages_per_s"),
+            _num,
+            True,
+        ),
         ("text reader, documents/s", lambda r: _get(r, "readers", "txt", "docs_per_s"), _num, True),
         ("DOCX reader, documents/s", lambda r: _get(r, "readers", "docx", "docs_per_s"), _num, True),
         ("process_file PDF, pages/s", lambda r: _get(r, "process_file", "pdf", "pages_per_s"), _num, True),

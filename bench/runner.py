@@ -227,6 +227,26 @@ class Bench:
         self.results["readers"] = readers
         self.results["process_file"] = whole
 
+    def drawing_styles(self) -> None:
+        """The sample plans printed by LibreOffice in the booktabs style (rules above and below the header and one
+        closing each table, none between columns: ``bench/table_styles.py``): ``read_document``'s pages/s on
+        them, and their rows and fields against the gold."""
+        from bench.table_styles import STYLES, office, render_samples, score
+        from extractors.readers import read_document
+
+        try:
+            office()
+        except RuntimeError as error:
+            self.results["drawing_styles"] = {"note": str(error)}
+            return
+        self.log("the samples printed in the booktabs style (LibreOffice), read_document on each")
+        pdfs = render_samples(self.options.samples, STYLES["booktabs"], self.work / "styles" / "booktabs")
+        rows = []
+        for path in pdfs:
+            seconds, document = timed(lambda p=path: read_document(p), self.options.runs)
+            rows.append({"name": path.name, "pages": document.page_count, **summarize(seconds)})
+        self.results["drawing_styles"] = {"booktabs": {**_throughput(rows), "scores": score(pdfs, self.options.gold)}}
+
     def reference(self) -> None:
         """Other table extractors on the same PDFs: pages/s, and agreement with the gold (vnplan's too)."""
         pdfs = self.sample_files(".pdf")
@@ -580,7 +600,11 @@ class Bench:
         the whole benchmark fits its time budget: the profile, the memory probes, the per-format runs and the
         repeats of the smaller first runs in one, the generated corpus in the other; else one after the other.
         """
-        alone: list[tuple[str, Callable[[], None]]] = [("readers", self.readers), ("reference", self.reference)]
+        alone: list[tuple[str, Callable[[], None]]] = [
+            ("readers", self.readers),
+            ("drawing_styles", self.drawing_styles),
+            ("reference", self.reference),
+        ]
         in_process: list[tuple[str, Callable[[], None]]] = [
             ("profile", self.profile),
             ("memory", self.memory),
