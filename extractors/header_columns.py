@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from extractors.layout import is_roman_numeral
 from extractors.model import Cell, Row
 from extractors.page_text import Rule, Span, line_spacing, rule_between, split_phrases
 from extractors.settings import LayoutTableSettings
@@ -94,9 +95,12 @@ class HeaderFinder:
         return self._is_short(phrase) and self.vocabulary.is_header_word(phrase.text)
 
     def _starts_a_row(self, line: Span, left_of: float) -> bool:
-        """A data line: its first word is a row number standing left of the header's titles."""
+        """A data line: its first word is a row number (arabic or roman) standing left of the header's titles.
+
+        A lone letter is no evidence here: "STT" wrapped in a narrow column is "S", "T", "T"."""
         first = line.words[0]
-        return first.x1 <= left_of and self.vocabulary.is_row_number(first.text)
+        numeral = first.text[:1].isdigit() or is_roman_numeral(first.text)
+        return first.x1 <= left_of and numeral and self.vocabulary.is_row_number(first.text)
 
     def _header_around(self, lines: Sequence[Span], start: int, seed: int, rules: Sequence[Rule]) -> Header | None:
         """The header whose lines include ``seed``, if the columns they give make an appendix table."""

@@ -154,8 +154,10 @@ class _TableReader:
         self.row_gap = self.spacing + self.settings.row_gap_ratio * size
         self.max_gap = self.settings.max_row_gap_ratio * size
         self.boundaries: list[float] = []
+        self.header: Header | None = None
 
     def read(self, header: Header | None, page: int | None) -> _Piece:
+        self.header = header
         # The boundaries are placed three times: by every line below the header; then by the numbered rows'
         # lines only; then by the table's own rows.  Text running across the columns (a title, a paragraph after
         # the table) would otherwise draw a boundary into one of its word gaps.
@@ -349,9 +351,10 @@ class _TableReader:
         Table-wide rules, where there are any inside the table, cut it into segments.  Within a segment, a row
         starts at each row number: two numbers' rows part at the widest blank between them (rows are set apart
         by their cells' padding; a cell's text centred on its row's height puts lines of a row above its
-        number).  Text above the first number of a page's piece, past a row's gap, ends the row the previous
-        page left open; text below the last number belongs to its row.  Without an STT column, each band
-        (or each segment between rules) is a row.
+        number).  Text above the first number of a page's piece ends the row the previous page left open (all of
+        it, or what lies beyond the reach of the first number's row: ``_end_of_open_row``); text below the last
+        number belongs to its row.  A title across the table between rows is a row of its own.  Without row
+        numbers, each band (or each segment between rules) is a row.
         """
         segments: list[list[_Band]] = []
         for band in bands:
@@ -359,14 +362,19 @@ class _TableReader:
                 segments.append([])
             segments[-1].append(band)
         rows: list[list[Span]] = []
+        # A table whose STT column holds no number under its header is cut by its bands, as one without that
+        # column.  (On a page a table runs on to, lines without a number end the row the page before left open.)
+        unnumbered = self.layout.number_column is None or (
+            self.header is not None and not any(self._numbers(band.lines) for band in bands)
+        )
         for segment in segments:
             lines = sorted((line for band in segment for line in band.lines), key=lambda line: line.top)
             if segment[0].title:
                 rows.append(lines)
                 continue
             numbers = self._numbers(lines)
-            if self.layout.number_column is None or not numbers:
-                if self.layout.number_column is None and len(segments) == 1:
+            if unnumbered or not numbers:
+                if unnumbered and len(segments) == 1:
                     rows.extend(list(band.lines) for band in segment)
                 elif rows and not segment[0].ruled_above:
                     rows[-1].extend(lines)
