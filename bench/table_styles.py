@@ -39,7 +39,7 @@ MIN_FIRST_COLUMN_TWIPS = 700
 class DrawingStyle:
     name: str
     borders: str
-    """all | rows | booktabs | none"""
+    """all | rows | header-grid (rows, and vertical rules in the header only) | booktabs | none"""
     portrait: bool = False
     top_aligned: bool = False
     """Cells aligned to the top, with no paragraph spacing inside them (Word's defaults)."""
@@ -50,6 +50,7 @@ STYLES = {
     for style in (
         DrawingStyle("all", "all"),
         DrawingStyle("rows", "rows"),
+        DrawingStyle("header-grid", "header-grid"),
         DrawingStyle("booktabs", "booktabs"),
         DrawingStyle("none", "none"),
         DrawingStyle("all-portrait", "all", portrait=True),
@@ -105,7 +106,7 @@ def _restyle_table(table: etree._Element, style: DrawingStyle) -> None:
         ("left", every),
         ("bottom", outer),
         ("right", every),
-        ("insideH", style.borders in ("all", "rows")),
+        ("insideH", style.borders in ("all", "rows", "header-grid")),
         ("insideV", every),
     ):
         borders.append(_border(name, drawn))
@@ -120,19 +121,29 @@ def _restyle_table(table: etree._Element, style: DrawingStyle) -> None:
         for spacing in table.iter(_tag("spacing")):
             spacing.set(_tag("before"), "0")
             spacing.set(_tag("after"), "0")
+    rows = table.findall(_tag("tr"))
+    header_rows = max(1, sum(1 for row in rows if row.find(f"{_tag('trPr')}/{_tag('tblHeader')}") is not None))
     if style.borders == "booktabs":  # a rule under the header: the bottom border of its last row's cells
-        rows = table.findall(_tag("tr"))
-        header_rows = sum(1 for row in rows if row.find(f"{_tag('trPr')}/{_tag('tblHeader')}") is not None)
-        for cell in rows[max(header_rows, 1) - 1].findall(_tag("tc")):
-            cell_properties = cell.find(_tag("tcPr"))
-            if cell_properties is None:
-                cell_properties = etree.Element(_tag("tcPr"))
-                cell.insert(0, cell_properties)
-            under = etree.Element(_tag("tcBorders"))
-            under.append(_border("bottom", True))
-            _insert_in_order(cell_properties, under, _TCPR_BEFORE_BORDERS)
+        for cell in rows[header_rows - 1].findall(_tag("tc")):
+            _cell_borders(cell, ("bottom",))
+    if style.borders == "header-grid":  # vertical rules between the header's cells only
+        for row in rows[:header_rows]:
+            for cell in row.findall(_tag("tc")):
+                _cell_borders(cell, ("left", "right"))
     if style.portrait:
         _narrow(table)
+
+
+def _cell_borders(cell: etree._Element, sides: tuple[str, ...]) -> None:
+    properties = cell.find(_tag("tcPr"))
+    if properties is None:
+        properties = etree.Element(_tag("tcPr"))
+        cell.insert(0, properties)
+    borders = etree.Element(_tag("tcBorders"))
+    for side in ("top", "left", "bottom", "right"):  # the schema's order
+        if side in sides:
+            borders.append(_border(side, True))
+    _insert_in_order(properties, borders, _TCPR_BEFORE_BORDERS)
 
 
 def _narrow(table: etree._Element) -> None:

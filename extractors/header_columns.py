@@ -17,7 +17,7 @@ from extractors.layout import is_roman_numeral
 from extractors.model import Cell, Row
 from extractors.page_text import Rule, Span, line_spacing, rule_between, split_phrases
 from extractors.settings import LayoutTableSettings
-from extractors.tables import YEAR_ROLE, ColumnVocabulary, column_roles
+from extractors.tables import YEAR_ROLE, ColumnVocabulary, column_roles, header_size
 
 Interval = tuple[float, float]
 
@@ -147,6 +147,25 @@ class HeaderFinder:
             return None
         top = min(line.top for line in lines[first:end])
         return Header(layout=layout, kind=kind, first=first, end=end, top=top, bottom=bottom)
+
+    def ruled_header(self, rows: list[Row], edges: list[float], size: float) -> ColumnLayout | None:
+        """The layout of a ruled table that holds only an appendix header (vertical rules drawn in the header
+        only): its rows below are read with the ruled columns.  ``edges``: the x of every column's left edge,
+        then the table's right edge."""
+        if not rows or len(edges) != len(rows[0].cells) + 1:
+            return None
+        if header_size(rows, self.vocabulary) != len(rows):
+            return None
+        roles, years = column_roles([row.texts for row in rows], self.vocabulary)
+        if self.vocabulary.table_kind(set(roles.values()) | ({YEAR_ROLE} if years else set())) is None:
+            return None
+        return ColumnLayout(
+            anchors=tuple(pairwise(edges)),
+            header=tuple(rows),
+            number_column=next((column for column, role in roles.items() if role == "stt"), None),
+            size=size,
+            boundaries=tuple(edges[1:-1]),
+        )
 
     # -- the columns ----------------------------------------------------------------------------------
 

@@ -67,14 +67,23 @@ class LayoutTableFinder:
         page: int | None = None,
         continuing: ColumnLayout | None = None,
         footnote_marks: Sequence[FootnoteMark] = (),
+        ruled_headers: Sequence[tuple[float, ColumnLayout]] = (),
     ) -> PageTables:
-        """The tables of one page; ``continuing`` is the layout of a table the previous page ended in."""
+        """The tables of one page; ``continuing`` is the layout of a table the previous page ended in, and
+        ``ruled_headers`` the bottom and layout of each header the ruled finder read without its rows."""
         lines = group_lines(words, self.settings.line_tolerance_ratio)
         page_lines = _PageLines(lines, rules, footnote_marks)
         found = PageTables()
         position = 0
         if continuing is not None and lines:
             piece = _TableReader(self, continuing, page_lines, 0).read(None, page)
+            if piece.table.rows:
+                found.tables.append(piece.table)
+                found.continuing = piece.layout if piece.runs_on else None
+                position = piece.end
+        for bottom, layout in ruled_headers:
+            start = next((index for index, line in enumerate(lines) if line.top >= bottom), len(lines))
+            piece = _TableReader(self, layout, page_lines, max(start, position)).read(None, page)
             if piece.table.rows:
                 found.tables.append(piece.table)
                 found.continuing = piece.layout if piece.runs_on else None
@@ -162,6 +171,7 @@ class _TableReader:
         # lines only; then by the table's own rows.  Text running across the columns (a title, a paragraph after
         # the table) would otherwise draw a boundary into one of its word gaps.
         # On a page the table runs on to, with no numbered row to place them, those of the page before hold.
+        # Under a ruled header, its rules are the boundaries.
         self.boundaries = self._boundaries(self.page.lines[self.start :])
         numbered = [line for band in self._cut_bands() if self._is_numbered_row(band.lines) for line in band.lines]
         if numbered:

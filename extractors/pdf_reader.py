@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -213,11 +214,21 @@ class PdfReader(DocumentReader):
         region = clean
         for table in kept:
             region = region.outside_bbox(table.bbox)
+        blocks = {id(table): self._table_block(clean, table, number) for table in kept}
         raw_lines = region.extract_text_lines(x_tolerance=self.settings.x_tolerance)
-        found = self._layout_tables(region, raw_lines, markers, number) if find_layout_tables else []
+        found: list[FoundTable] = []
+        if find_layout_tables:
+            # A ruled table holding only a header (vertical rules drawn in the header alone): its rows follow.
+            headers = self._layout_finder.headers
+            ruled_headers = [
+                (table.bbox[3], layout)
+                for table in kept
+                if (layout := headers.ruled_header(blocks[id(table)].rows, _column_edges(table), usual_size))
+            ]
+            found = self._layout_tables(region, raw_lines, markers, number, ruled_headers)
         thin = [t for t in ruled if t not in kept and not any(_overlaps(t.bbox, f.bbox) for f in found)]
         placed: list[tuple[float, Block]] = [
-            (table.bbox[1], self._table_block(clean, table, number))
+            (table.bbox[1], blocks[id(table)] if table in kept else self._table_block(clean, table, number))
             for table in ruled
             if table in kept or table in thin
         ]
@@ -243,7 +254,12 @@ class PdfReader(DocumentReader):
         return [block for _, block in placed]
 
     def _layout_tables(
-        self, region: Any, raw_lines: list[dict[str, Any]], markers: list[dict[str, Any]], number: int
+        self,
+        region: Any,
+        raw_lines: list[dict[str, Any]],
+        markers: list[dict[str, Any]],
+        number: int,
+        ruled_headers: list[tuple[float, ColumnLayout]],
     ) -> list[FoundTable]:
         """Appendix tables printed without (all) their ruling lines (``extractors.layout_tables``).
 
@@ -254,7 +270,11 @@ class PdfReader(DocumentReader):
         if not self.settings.layout_tables.enabled:
             return []
         vocabulary = self._layout_finder.vocabulary
-        if continuing is None and not any(len(vocabulary.roles_mentioned(raw["text"])) >= 2 for raw in raw_lines):
+        if (
+            continuing is None
+            and not ruled_headers
+            and not any(len(vocabulary.roles_mentioned(raw["text"])) >= 2 for raw in raw_lines)
+        ):
             return []
         furniture = [raw for raw in raw_lines if self._is_furniture_text(raw, region.height)]
         words = [
@@ -273,7 +293,9 @@ class PdfReader(DocumentReader):
         rules = [Rule(float(edge["x0"]), float(edge["x1"]), float(edge["top"])) for edge in region.horizontal_edges]
         marks = [(float(m["x0"]), float(m["x1"]), float(m["top"])) for m in markers]
         try:
-            found = self._layout_finder.find(words, rules, page=number, continuing=continuing, footnote_marks=marks)
+            found = self._layout_finder.find(
+                words, rules, page=number, continuing=continuing, footnote_marks=marks, ruled_headers=ruled_headers
+            )
         except Exception:  # a flaw in the finder costs this page its tables (read as text), never the document
             _log.warning("%s, page %d: table finder failed; page read as text", self.path, number, exc_info=True)
             return []
@@ -415,6 +437,13 @@ def _column_left(table: Any, column: int) -> float:
     """Left edge of a grid column: the smallest x0 of any real cell in that column."""
     edges = [row.cells[column][0] for row in table.rows if row.cells[column] is not None]
     return min(edges) if edges else float("inf")
+
+
+def _column_edges(table: Any) -> list[float]:
+    """The left edge of each grid column of a pdfplumber table, then its right edge."""
+    columns = max((len(row.cells) for row in table.rows), default=0)
+    edges = [*(_column_left(table, column) for column in range(columns)), float(table.bbox[2])]
+    return edges if all(left < right for left, right in pairwise(edges)) else []
 
 
 def _column_count(table: Any) -> int:

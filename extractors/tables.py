@@ -115,9 +115,22 @@ class LogicalTable:
         return _row_key(row) in self.header_keys
 
 
+MAX_TITLE_WORDS = 12
+"""A column title is short; a longer cell that happens to contain a header word ("... kết quả ...") is data."""
+
+
+def names_columns(row: Row, vocabulary: ColumnVocabulary) -> bool:
+    """Whether a row reads as a header line: two or more short cells name columns, and it does not open with a
+    row number (a data row of a table piece, "2 | Rà soát ... | ... | Thực hiện ...", is no header)."""
+    if not row.cells or vocabulary.is_row_number(row.cells[0].text):
+        return False
+    titles = [text for text in row.texts if text and len(text.split()) <= MAX_TITLE_WORDS]
+    return sum(1 for text in titles if vocabulary.is_header_word(text)) >= 2
+
+
 def header_size(rows: list[Row], vocabulary: ColumnVocabulary) -> int:
     """How many leading rows of a table piece are header lines (0 when it starts with data)."""
-    if not rows or not any(vocabulary.role_of(text) for text in rows[0].texts if text):
+    if not rows or not names_columns(rows[0], vocabulary):
         return 0
     size = 1
     for row in rows[1:]:

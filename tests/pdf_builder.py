@@ -23,8 +23,9 @@ class PageSpec:
     widths: list[float] = field(default_factory=list)
     rules: str = "all"
     """How the table is ruled: "all" (a box per cell), "rows" (a rule above and below every row), "frame" (rows
-    and a box around the table, no rule between columns), "booktabs" (a rule above the table, under its header
-    rows, and closing a table that ends on the page), "none"."""
+    and a box around the table, no rule between columns), "header-grid" (a box per header cell, rules between
+    the other rows), "booktabs" (a rule above the table, under its header rows, and closing a table that ends on
+    the page), "none"."""
     header_rows: int = 0
     """How many of ``rows`` are header rows (for the booktabs rule under the header)."""
     table_ends: bool = True
@@ -64,11 +65,14 @@ def _draw_table(pdf: FPDF, spec: PageSpec, top: float) -> None:
     right = 60.0 + sum(widths)
     for index, row in enumerate(spec.rows):
         x = 60.0
-        ruled_above = spec.rules in ("rows", "frame") or (spec.rules == "booktabs" and index in (0, spec.header_rows))
+        ruled_above = spec.rules in ("rows", "frame", "header-grid") or (
+            spec.rules == "booktabs" and index in (0, spec.header_rows)
+        )
+        boxed = spec.rules == "all" or (spec.rules == "header-grid" and index < spec.header_rows)
         if ruled_above:
             pdf.line(60.0, y, right, y)
         for width, text in zip(widths, row, strict=True):
-            if spec.rules == "all":
+            if boxed:
                 pdf.rect(x, y, width, height)
             main, _, sup = text.partition("^")
             pdf.set_font("Roboto", "", 12)
@@ -81,7 +85,7 @@ def _draw_table(pdf: FPDF, spec: PageSpec, top: float) -> None:
                 pdf.text(x + 3 + offset + 5, y + 17, sup[1:])
             x += width
         y += height
-    if spec.rules in ("rows", "frame") or (spec.rules == "booktabs" and spec.table_ends):
+    if spec.rules in ("rows", "frame", "header-grid") or (spec.rules == "booktabs" and spec.table_ends):
         pdf.line(60.0, y, right, y)
     if spec.rules == "frame":
         pdf.rect(60.0, top, right - 60.0, y - top)

@@ -40,6 +40,21 @@ def test_task_table_split_by_a_page_break_with_footnote_and_repeated_header():
     assert [r.position for r in rows] == [0, 1, 2]
 
 
+def test_a_piece_opening_with_a_data_row_that_names_columns_continues_the_table():
+    """A data row's cells may hold header words ("kết quả", "thời gian"): it is no header, the table goes on."""
+    header = Row(cells=[Cell(t) for t in ("STT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian", "Kết quả")])
+    first = Row(cells=[Cell(t) for t in ("1.", "Số hóa hồ sơ", "Sở Nội vụ", "Năm 2027", "Kho dữ liệu")])
+    data = Row(
+        cells=[
+            Cell(t)
+            for t in ("2.", "Báo cáo kết quả thực hiện nhiệm vụ", "Sở Tài chính", "Thời gian: quý IV", "Kết quả")
+        ]
+    )
+    pieces = [Block(BlockKind.TABLE, rows=[header, first]), Block(BlockKind.TABLE, rows=[data])]
+    [table] = find_appendix_tables(Document(Path("mem.pdf"), "pdf", "0" * 64, pieces))
+    assert [row.texts[0] for row in table.rows] == ["1.", "2."]
+
+
 def test_text_between_pieces_ends_the_table():
     document = text_document(
         [

@@ -12,7 +12,7 @@ HEADER = ["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Thời gian", "Sản ph�
 WIDTHS = [40, 260, 150, 110, 150]
 
 
-RULES = ("all", "rows", "booktabs", "none")
+RULES = ("all", "rows", "header-grid", "booktabs", "none")
 
 
 def _two_page_plan(path: Path, rules: str = "all") -> None:
