@@ -36,6 +36,7 @@ import tempfile
 import time
 import unicodedata
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -52,9 +53,12 @@ from lxml import etree
 from extractors.appendix import extract_appendix, normalize_stt
 from extractors.docx_reader import DocxReader
 from extractors.errors import ScannedDocumentError, UnreadableDocumentError, VnplanError
+from extractors.layout_tables import LayoutTableFinder
 from extractors.limits import ResourceLimits, budget_scope
 from extractors.model import Block, BlockKind, Cell, Document, Provenance, Row
+from extractors.page_text import Rule, Word
 from extractors.readers import read_document, supported_suffixes
+from extractors.settings import LayoutTableSettings
 from extractors.tables import column_roles, default_vocabulary, find_appendix_tables, header_size
 from extractors.text_reader import is_fully_bold
 from normalizers.agencies import default_resolver
@@ -551,6 +555,8 @@ pdf_text = st.text(
                 lambda width: st.lists(st.lists(pdf_text, min_size=width, max_size=width), max_size=6)
             ),
             landscape=st.booleans(),
+            rules=st.sampled_from(("all", "rows", "frame", "header-grid", "booktabs", "none")),
+            header_rows=st.integers(0, 2),
         ),
         min_size=1,
         max_size=3,
@@ -562,6 +568,78 @@ def test_generated_pdfs_with_random_text_and_tables(pages: list[PageSpec]) -> No
         build_pdf(built, pages)
         data = built.read_bytes()
     check_pipeline("plan.pdf", data)
+
+
+# -- the header-anchored table finder on words placed at random ----------------------------------------------
+
+_TITLES = (("STT", "TT"), ("Nhiệm vụ", "Nội dung"), ("Cơ quan chủ trì", "Đơn vị chủ trì"), ("Thời hạn", "Tiến độ"))
+_CELL_WORDS = ("Sở", "Tư", "pháp", "kết", "quả", "dữ", "liệu", "dân", "cư", "Quý", "II/2027", "tỉnh", "và", "các")
+
+
+@st.composite
+def words_of_a_table(draw: st.DrawFn) -> tuple[list[Word], list[Rule]]:
+    """A header and rows drawn as words (size 12, letters 6 pt wide), wrapped in their columns, each row's
+    cells at the top or centred, with rules between rows or none, and words after the table."""
+    lefts = [60.0, 100.0, 340.0, 480.0, 600.0]
+    words: list[Word] = []
+    for column, choices in enumerate(_TITLES):
+        title = draw(st.sampled_from(choices))
+        words += _placed(lefts[column] + 4, 100.0, title, bold=True)
+    rules = [Rule(60, 600, 96), Rule(60, 600, 116)] if draw(st.booleans()) else []
+    ruled_rows = draw(st.booleans())
+    top = 126.0
+    for number in range(1, draw(st.integers(1, 8)) + 1):
+        cells = [
+            draw(st.lists(st.sampled_from(_CELL_WORDS), min_size=1, max_size=12)) for _ in range(len(_TITLES) - 1)
+        ]
+        wrapped = [_wrap(cell, lefts[column + 2] - lefts[column + 1] - 8) for column, cell in enumerate(cells)]
+        height = 14 * max(len(lines) for lines in wrapped)
+        centred = draw(st.booleans())
+        label = draw(st.sampled_from((f"{number}.", "I", "II", "a)", "-", "")))
+        words += _placed(lefts[0] + 4, top + (height - 14) / 2 if centred else top, label)
+        for column, lines in enumerate(wrapped):
+            start = top + (height - 14 * len(lines)) / 2 if centred else top
+            for index, line in enumerate(lines):
+                words += _placed(lefts[column + 1] + 4, start + 14 * index, " ".join(line))
+        top += height + draw(st.sampled_from((2.0, 6.0, 10.0)))
+        if ruled_rows:
+            rules.append(Rule(60, 600, top - 2))
+    if draw(st.booleans()):
+        words += _placed(60, top + 20, "Các sở, ngành căn cứ Kế hoạch này tổ chức thực hiện và báo cáo kết quả")
+    return words, rules
+
+
+def _placed(x: float, top: float, text: str, bold: bool = False) -> list[Word]:
+    placed = []
+    for token in text.split():
+        placed.append(Word(token, x, x + 6 * len(token), top, top + 12, 12.0, bold))
+        x += 6 * len(token) + 3
+    return placed
+
+
+def _wrap(tokens: list[str], width: float) -> list[list[str]]:
+    lines: list[list[str]] = [[]]
+    for token in tokens:
+        if lines[-1] and 6 * len(" ".join([*lines[-1], token])) > width:
+            lines.append([])
+        lines[-1].append(token)
+    return lines
+
+
+@examples(0.5, TEXT_SECONDS)
+@given(table=words_of_a_table())
+def test_the_header_anchored_finder_keeps_every_word_it_covers(table: tuple[list[Word], list[Rule]]) -> None:
+    """Whatever the rows look like: every table has rows of one width, and every word inside a table's box is
+    in one of its cells (nothing a table covers is lost to it)."""
+    words, rules = table
+    found = LayoutTableFinder(LayoutTableSettings()).find(words, rules, page=1)
+    for piece in found.tables:
+        assert len({len(row.cells) for row in piece.rows}) == 1
+        x0, top, x1, bottom = piece.bbox
+        inside = [w for w in words if top - 1 <= (w.top + w.bottom) / 2 <= bottom + 1 and x0 - 1 <= w.centre <= x1 + 1]
+        letters = Counter("".join(word.text for word in inside))
+        in_cells = Counter("".join(cell.text for row in piece.rows for cell in row.cells).replace(" ", ""))
+        assert letters == in_cells
 
 
 xml_safe_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), max_size=40)
