@@ -52,6 +52,13 @@ class PageTables:
     continuing: ColumnLayout | None = None
     """The columns of a table that runs to the end of the page, to read its next page with."""
 
+    def keep(self, piece: _Piece) -> int:
+        """Add a piece read on the page (one with rows); returns the index of the first line after it."""
+        if piece.table.rows:
+            self.tables.append(piece.table)
+        self.continuing = piece.layout if piece.runs_on else None
+        return piece.end
+
 
 class LayoutTableFinder:
     def __init__(self, settings: LayoutTableSettings, vocabulary: ColumnVocabulary | None = None) -> None:
@@ -77,28 +84,29 @@ class LayoutTableFinder:
         position = 0
         if continuing is not None and lines:
             piece = _TableReader(self, continuing, page_lines, 0).read(None, page)
-            if piece.table.rows:
-                found.tables.append(piece.table)
-                found.continuing = piece.layout if piece.runs_on else None
-                position = piece.end
+            if piece.table.rows and not self._titles_of_a_new_table(lines, piece, rules):
+                position = found.keep(piece)
         for bottom, layout in ruled_headers:
             start = next((index for index, line in enumerate(lines) if line.top >= bottom), len(lines))
-            piece = _TableReader(self, layout, page_lines, max(start, position)).read(None, page)
-            if piece.table.rows:
-                found.tables.append(piece.table)
-                found.continuing = piece.layout if piece.runs_on else None
-                position = piece.end
+            position = found.keep(_TableReader(self, layout, page_lines, max(start, position)).read(None, page))
         while (header := self.headers.find(lines, position, rules)) is not None:
             layout = header.layout
             if continuing is not None and continuing.width == layout.width:  # the header repeated on a new page
                 layout = replace(layout, boundaries=continuing.boundaries)
             piece = _TableReader(self, layout, page_lines, header.end).read(header, page)
-            position = max(piece.end, header.end)
             if len(piece.table.rows) == len(header.layout.header) and not piece.runs_on:
-                continue  # column titles with no row under them: words that look like a header, left as text
-            found.tables.append(piece.table)
-            found.continuing = piece.layout if piece.runs_on else None
+                position = header.end  # column titles with no row under them: words like a header, left as text
+                continue
+            position = found.keep(piece)
         return found
+
+    def _titles_of_a_new_table(self, lines: Sequence[Span], piece: _Piece, rules: Sequence[Rule]) -> bool:
+        """Lines at the top of a page that fit the last page's columns but hold no row number, and that a new
+        table's header follows closely: the new table's titles ("Phụ lục II"), not the rest of a row."""
+        if any(row.texts[piece.layout.number_column or 0] for row in piece.table.rows):
+            return False
+        header = self.headers.find(lines, piece.end, rules)
+        return header is not None and header.first - piece.end <= self.settings.title_lookahead
 
 
 @dataclass(frozen=True)

@@ -320,3 +320,31 @@ def test_a_failing_finder_costs_the_page_its_tables_not_the_document(tmp_path: P
     assert "table finder failed" in caplog.text
     assert document.tables() == []
     assert any("Sở Tư pháp" in block.text for block in document.blocks if block.kind is not BlockKind.TABLE)
+
+
+def test_the_titles_of_the_next_table_on_a_new_page_do_not_continue_the_last_row():
+    finder = LayoutTableFinder(LayoutTableSettings())
+    first_page = [
+        *_tasks_header(100),
+        *_words(66, 130, "1."),
+        *_words(100, 130, "Số hóa sổ hộ tịch"),
+        *_words(345, 130, "Sở Tư pháp"),
+        *_words(485, 130, "Năm 2027"),
+    ]
+    found = finder.find(first_page, [], page=1)
+    assert found.continuing is not None
+    next_page = [
+        *_words(250, 60, "Phụ lục II", bold=True),
+        *_words(66, 90, "TT", bold=True),
+        *_words(150, 90, "Chỉ tiêu", bold=True),
+        *_words(330, 90, "Đơn vị tính", bold=True),
+        *_words(450, 90, "Năm 2030", bold=True),
+        *_words(66, 116, "1."),
+        *_words(100, 116, "Tỷ lệ hồ sơ số hóa"),
+        *_words(340, 116, "%"),
+        *_words(460, 116, "100"),
+    ]
+    following = finder.find(next_page, [], page=2, continuing=found.continuing)
+    assert [[row.texts for row in table.rows] for table in following.tables] == [
+        [["TT", "Chỉ tiêu", "Đơn vị tính", "Năm 2030"], ["1.", "Tỷ lệ hồ sơ số hóa", "%", "100"]]
+    ]
