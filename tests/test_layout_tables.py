@@ -334,17 +334,25 @@ def test_the_titles_of_the_next_table_on_a_new_page_do_not_continue_the_last_row
     found = finder.find(first_page, [], page=1)
     assert found.continuing is not None
     next_page = [
-        *_words(250, 60, "Phụ lục II", bold=True),
-        *_words(66, 90, "TT", bold=True),
-        *_words(150, 90, "Chỉ tiêu", bold=True),
-        *_words(330, 90, "Đơn vị tính", bold=True),
-        *_words(450, 90, "Năm 2030", bold=True),
-        *_words(66, 116, "1."),
-        *_words(100, 116, "Tỷ lệ hồ sơ số hóa"),
-        *_words(340, 116, "%"),
-        *_words(460, 116, "100"),
+        *_words(150, 40, "Phụ lục II", bold=True),
+        *_words(110, 70, "CHỈ TIÊU VỀ DỮ LIỆU SỐ CỦA CÁC SỞ, NGÀNH VÀ ĐỊA PHƯƠNG NĂM 2027", bold=True),
+        *_words(150, 100, "(Kèm theo Kế hoạch số 12/KH-UBND ngày 5/3/2027)"),
+        *_words(66, 130, "TT", bold=True),
+        *_words(150, 130, "Chỉ tiêu", bold=True),
+        *_words(330, 130, "Đơn vị tính", bold=True),
+        *_words(450, 130, "Năm 2030", bold=True),
+        *_words(66, 156, "I", bold=True),
+        *_words(100, 156, "Dữ liệu số", bold=True),
+        *_words(66, 180, "1."),
+        *_words(100, 180, "Tỷ lệ hồ sơ số hóa"),
+        *_words(340, 180, "%"),
+        *_words(460, 180, "100"),
     ]
     following = finder.find(next_page, [], page=2, continuing=found.continuing)
     assert [[row.texts for row in table.rows] for table in following.tables] == [
-        [["TT", "Chỉ tiêu", "Đơn vị tính", "Năm 2030"], ["1.", "Tỷ lệ hồ sơ số hóa", "%", "100"]]
+        [
+            ["TT", "Chỉ tiêu", "Đơn vị tính", "Năm 2030"],
+            ["I", "Dữ liệu số", "", ""],
+            ["1.", "Tỷ lệ hồ sơ số hóa", "%", "100"],
+        ]
     ]
