@@ -17,7 +17,7 @@ from extractors.layout import is_roman_numeral
 from extractors.model import Cell, Row
 from extractors.page_text import Rule, Span, line_spacing, rule_between, split_phrases
 from extractors.settings import LayoutTableSettings
-from extractors.tables import YEAR_ROLE, ColumnVocabulary, column_roles, header_size
+from extractors.tables import YEAR_ROLE, ColumnVocabulary, column_roles, header_size, is_column_numbering
 
 Interval = tuple[float, float]
 
@@ -133,6 +133,8 @@ class HeaderFinder:
             phrases = self._phrases(below)
             if ruled(bottom, below.top) or self._starts_a_row(below, x0 + size) or (bold and not below.bold):
                 break
+            if is_column_numbering(Row(cells=[Cell(text=phrase.text) for phrase in phrases])):
+                break  # "(1) (2) (3) ..." under the titles: numbers the columns, names none
             if not all(self._is_short(phrase) for phrase in phrases):
                 break
             # Past a row's gap only a line of titles of two or more columns (years under "Mục tiêu") belongs to it.

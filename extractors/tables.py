@@ -213,10 +213,22 @@ def _fill_vertical_merges(row: Row, above: Row) -> Row:
     return Row(cells=cells, provenance=row.provenance)
 
 
+_COLUMN_NUMBER = re.compile(r"^\(?(\d{1,2})\)?$")
+
+
+def is_column_numbering(row: Row) -> bool:
+    """The line many tables print under their header to number the columns: "(1) | (2) | (3) | ..." or
+    "1 | 2 | 3 | ...", the numbers following one another from 1 (no data row reads so)."""
+    texts = [text for text in row.texts if text]
+    numbers = [match.group(1) for text in texts if (match := _COLUMN_NUMBER.match(text))]
+    return len(texts) >= 3 and len(numbers) == len(texts) and numbers == [str(n) for n in range(1, len(texts) + 1)]
+
+
 def _append_piece(table: LogicalTable, rows: list[Row], vocabulary: ColumnVocabulary, after_break: bool = True) -> None:
-    """Add a piece's rows: drop empty rows and repeated headers; join a row split by a page break."""
+    """Add a piece's rows: drop empty rows, repeated headers and column numbering; join a row split by a page
+    break."""
     for row in rows:
-        if row.is_empty:
+        if row.is_empty or is_column_numbering(row):
             continue
         if table.is_repeated_header(row):
             after_break = True  # a header repeated inside a table marks a page break too

@@ -55,6 +55,18 @@ def test_a_piece_opening_with_a_data_row_that_names_columns_continues_the_table(
     assert [row.texts[0] for row in table.rows] == ["1.", "2."]
 
 
+def test_the_line_numbering_the_columns_is_no_task():
+    document = text_document(
+        [
+            TASK_HEADER,
+            "(1)\t(2)\t(3)\t(4)\t(5)\t(6)",
+            "1.\tLập bản đồ số các điểm du lịch\tSở Văn hóa, Thể thao và Du lịch\t\tNăm 2028\tBản đồ số",
+        ]
+    )
+    rows = extract_appendix(document)["tasks"]
+    assert [(row.stt, row.cells["task"]) for row in rows] == [("1", "Lập bản đồ số các điểm du lịch")]
+
+
 def test_text_between_pieces_ends_the_table():
     document = text_document(
         [

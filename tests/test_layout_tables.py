@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from extractors.layout_tables import LayoutTableFinder
-from extractors.model import BlockKind
+from extractors.model import Block, BlockKind, Document, Row
 from extractors.page_text import Rule, Word
 from extractors.pdf_reader import PdfReader
 from extractors.settings import LayoutTableSettings, PdfSettings
@@ -156,6 +156,28 @@ def test_a_cell_wrapped_over_three_lines_beside_one_line_cells_centred_is_one_ro
         ],
         ["2.", "Cập nhật dữ liệu hộ tịch", "Sở Tư pháp", "Năm 2027"],
     ]
+
+
+def test_the_line_numbering_the_columns_under_the_header_is_no_row():
+    words = [
+        *_tasks_header(100),
+        *_words(66, 120, "(1)"),
+        *_words(200, 120, "(2)"),
+        *_words(380, 120, "(3)"),
+        *_words(500, 120, "(4)"),
+        *_words(66, 146, "1."),
+        *_words(100, 146, "Cấp chữ ký số cho cán bộ"),
+        *_words(345, 146, "Ban Cơ yếu"),
+        *_words(485, 146, "Quý I/2028"),
+    ]
+    blocks = [Block(BlockKind.TABLE, rows=rows) for rows in _pieces(words)]
+    document = Document(Path("mem.pdf"), "pdf", "0" * 64, blocks)
+    [table] = find_appendix_tables(document)
+    assert [row.texts for row in table.rows] == [["1.", "Cấp chữ ký số cho cán bộ", "Ban Cơ yếu", "Quý I/2028"]]
+
+
+def _pieces(words: list[Word]) -> list[list[Row]]:
+    return [table.rows for table in LayoutTableFinder(LayoutTableSettings()).find(words, [], page=1).tables]
 
 
 def test_a_two_level_header_gives_the_year_columns_under_their_title():
