@@ -270,11 +270,9 @@ class PdfReader(DocumentReader):
         if not self.settings.layout_tables.enabled:
             return []
         vocabulary = self._layout_finder.vocabulary
-        if (
-            continuing is None
-            and not ruled_headers
-            and not any(len(vocabulary.roles_mentioned(raw["text"])) >= 2 for raw in raw_lines)
-        ):
+        roles = [vocabulary.roles_mentioned(raw["text"]) for raw in raw_lines]
+        # Two neighbouring lines: column titles centred in their cells sit a few points apart.
+        if continuing is None and not ruled_headers and not any(len(a | b) >= 2 for a, b in pairwise([set(), *roles])):
             return []
         furniture = [raw for raw in raw_lines if self._is_furniture_text(raw, region.height)]
         words = [

@@ -130,7 +130,7 @@ class LayoutTableSettings:
     """A ruled table with fewer columns (an outer frame around a table without inner vertical rules) does not
     hide its words from this finder; when this finder reads a table there, the ruled one is dropped."""
 
-    max_header_words: int = 8
+    max_header_words: int = 10
     """A header cell's phrase has at most this many words; a longer phrase is text, not a column title."""
 
     max_header_lines: int = 8

@@ -9,7 +9,7 @@ province, other agencies, other wording than the bundled samples.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import docx
@@ -60,7 +60,8 @@ class Style:
     padding: float = 4
     line_height: float = 1.25
     repeat_header: bool = True
-    extra: dict[str, str] = field(default_factory=dict)
+    table_font_size: float | None = None
+    """The tables' font size, when smaller than the text's (``font_size``)."""
 
     @property
     def name(self) -> str:
@@ -69,6 +70,8 @@ class Style:
             parts.append("no-repeated-header")
         if self.font_size != 12:
             parts.append(f"{self.font_size:g}pt")
+        if self.table_font_size:
+            parts.append(f"tables-{self.table_font_size:g}pt")
         return "-".join(parts)
 
 
@@ -116,7 +119,8 @@ def write_pdf(plan: Plan, path: Path, style: Style) -> Path:
         for line in table.title:
             pdf.multi_cell(0, height, line, align="C", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(height / 2)
-        pdf.set_font("Roboto", "", style.font_size)
+        pdf.set_font("Roboto", "", style.table_font_size or style.font_size)
+        height = (style.table_font_size or style.font_size) * style.line_height
         columns = len(table.widths)
         with pdf.table(
             col_widths=tuple(table.widths),

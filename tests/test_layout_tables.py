@@ -32,6 +32,7 @@ STYLES = [
     Style(borders="none", v_align="TOP", repeat_header=False),
     Style(borders="booktabs", font_size=10),
     Style(borders="rows", font_size=13, line_height=1.5),
+    Style(borders="none", font_size=14, table_font_size=9),
 ]
 
 
