@@ -277,17 +277,20 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [name for name in names if name not in STYLES]
     if unknown:
         parser.error(f"unknown style(s): {', '.join(unknown)}")
-    print("| style | table | rows gold / read / matched | fields equal / compared |")
-    print("|---|---|---|---|")
+    tables = ("targets", "tasks/appendix", "tasks/section", "tasks/directive")
+    print("Each cell: rows gold / read / matched, then fields equal / compared over the matched rows.")
+    print("")
+    print("| style | " + " | ".join(tables) + " |")
+    print("|---" * (len(tables) + 1) + "|")
     for name in names:
-        pdfs = render_samples(args.samples, STYLES[name], args.out / name)
-        for table, counts in score(pdfs, args.gold).items():
-            if table.startswith("tasks/") and table not in ("tasks/appendix",) and not counts["gold"]:
-                continue
-            print(
-                f"| {name} | {table} | {counts['gold']} / {counts['read']} / {counts['matched']} "
-                f"| {counts['equal']} / {counts['compared']} |"
+        totals = score(render_samples(args.samples, STYLES[name], args.out / name), args.gold)
+        cells = []
+        for table in tables:
+            c = totals.get(table)
+            cells.append(
+                f"{c['gold']} / {c['read']} / {c['matched']}, {c['equal']} / {c['compared']}" if c else "–"
             )
+        print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
     return 0
 
 
