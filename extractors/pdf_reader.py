@@ -18,6 +18,8 @@ from __future__ import annotations
 import copy
 import io
 import logging
+import math
+import operator
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -269,10 +271,7 @@ class PdfReader(DocumentReader):
         continuing, self._continuing = self._continuing, None
         if not self.settings.layout_tables.enabled:
             return []
-        vocabulary = self._layout_finder.vocabulary
-        roles = [vocabulary.roles_mentioned(raw["text"]) for raw in raw_lines]
-        # Two neighbouring lines: column titles centred in their cells sit a few points apart.
-        if continuing is None and not ruled_headers and not any(len(a | b) >= 2 for a, b in pairwise([set(), *roles])):
+        if continuing is None and not ruled_headers and not self._may_hold_a_header(raw_lines):
             return []
         furniture = [raw for raw in raw_lines if self._is_furniture_text(raw, region.height)]
         words = [
@@ -299,6 +298,22 @@ class PdfReader(DocumentReader):
             return []
         self._continuing = found.continuing
         return found.tables
+
+    def _may_hold_a_header(self, raw_lines: list[dict[str, Any]]) -> bool:
+        """Whether two neighbouring text lines hold two column titles or more (a header, for the finder): short
+        phrases with a header word, set apart by a wider gap than words have.  A paragraph's line is one long
+        phrase; on most pages of a plan no words are extracted for the finder at all."""
+        settings = self.settings.layout_tables
+        vocabulary = self._layout_finder.vocabulary
+        titles = [0]
+        for raw in raw_lines:
+            count = 0
+            if vocabulary.mentions_a_column(raw["text"]):
+                for phrase in _phrases(raw.get("chars", []), settings.phrase_gap_ratio, self.settings.x_tolerance):
+                    short = len(phrase.split()) <= settings.max_header_words
+                    count += short and vocabulary.is_header_word(phrase)
+            titles.append(count)
+        return any(above + below >= 2 for above, below in pairwise(titles))
 
     def _is_furniture_text(self, raw: dict[str, Any], height: float) -> bool:
         """A page number in the top or bottom margin (as ``_is_page_furniture``, on a raw text line)."""
@@ -435,6 +450,32 @@ def _column_left(table: Any, column: int) -> float:
     """Left edge of a grid column: the smallest x0 of any real cell in that column."""
     edges = [row.cells[column][0] for row in table.rows if row.cells[column] is not None]
     return min(edges) if edges else float("inf")
+
+
+_X0 = operator.itemgetter("x0")
+
+
+def _phrases(chars: list[dict[str, Any]], gap_ratio: float, x_tolerance: float) -> list[str]:
+    """The text of a line's chars cut where the gap between two chars is wider than ``gap_ratio`` of the font
+    size (as ``page_text.split_phrases`` cuts words); a space where the gap is wider than ``x_tolerance``."""
+    phrases: list[str] = []
+    current: list[str] = []
+    right, size = -math.inf, 0.0
+    for char in sorted(chars, key=_X0):
+        text = char["text"]
+        if text == " ":
+            continue
+        gap, own = char["x0"] - right, char["size"]
+        if current and gap > gap_ratio * (own if own > size else size):
+            phrases.append("".join(current))
+            current = []
+        elif current and gap > x_tolerance:
+            current.append(" ")
+        current.append(text)
+        right, size = char["x1"], char["size"]
+    if current:
+        phrases.append("".join(current))
+    return phrases
 
 
 def _column_edges(table: Any) -> list[float]:

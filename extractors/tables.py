@@ -55,6 +55,18 @@ class ColumnVocabulary:
                 return role
         return None
 
+    @cached_property
+    def _any_header_word(self) -> re.Pattern[str]:
+        words = [w for spec in self.roles.values() for w in spec.get("contains", [])]
+        tokens = [w for spec in self.roles.values() for w in spec.get("equals", [])]
+        alternatives = [*map(re.escape, words), *(rf"\b{re.escape(token)}\b" for token in tokens)]
+        return re.compile("|".join(alternatives) + r"|\bnăm\s+(?:19|20)\d\d\b", re.IGNORECASE)
+
+    def mentions_a_column(self, text: str) -> bool:
+        """Whether ``text`` holds any header word or a year ("Năm 2030"): one regular expression, for the quick
+        look at every line of a page that decides whether it may hold a table header."""
+        return self._any_header_word.search(nfc(text)) is not None
+
     def roles_mentioned(self, text: str) -> set[str]:
         """The roles whose header words appear anywhere in ``text`` (a cheap test of a line for a header)."""
         folded = fold(text)
