@@ -718,7 +718,7 @@ def render(now: Results, before: Results | None = None) -> str:
         "# Benchmarks",
         "",
         f"Written by `make bench` (`bench/pipeline_bench.py`){quick}; the raw figures are in "
-        "`bench/results/latest.json` (and `bench/results/before.json` for the code before the performance work). "
+        "`bench/results/latest.json` (and `bench/results/before.json` for the code the latest change started from). "
         "Every figure below was measured on the machine described here, in one run of the benchmark.",
         "",
     ]
