@@ -172,6 +172,7 @@ class _TableReader:
         self.max_gap = self.settings.max_row_gap_ratio * size
         self.boundaries: list[float] = []
         self.header: Header | None = None
+        self.candidates: list[_Band] = []
 
     def read(self, header: Header | None, page: int | None) -> _Piece:
         self.header = header
@@ -181,7 +182,8 @@ class _TableReader:
         # On a page the table runs on to, with no numbered row to place them, those of the page before hold.
         # Under a ruled header, its rules are the boundaries.
         self.boundaries = self._boundaries(self.page.lines[self.start :])
-        numbered = [line for band in self._cut_bands() if self._is_numbered_row(band.lines) for line in band.lines]
+        self.candidates = self._cut_bands()  # by gaps and rules: the same whatever the boundaries
+        numbered = [line for band in self.candidates if self._is_numbered_row(band.lines) for line in band.lines]
         if numbered:
             self.boundaries = self._boundaries(numbered)
         elif self.layout.boundaries:
@@ -211,7 +213,9 @@ class _TableReader:
         A band that does not fit the columns ends the table, unless it is a title across the table (no foreign
         text in the STT column, not a header) with a numbered row shortly after it.
         """
-        candidates = self._cut_bands()
+        candidates = self.candidates
+        for band in candidates:
+            band.title = False  # decided again with these boundaries
         accepted: list[_Band] = []
         for index, band in enumerate(candidates):
             if accepted and band.top - accepted[-1].bottom > self.max_gap:

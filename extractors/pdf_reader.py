@@ -219,7 +219,7 @@ class PdfReader(DocumentReader):
         blocks = {id(table): self._table_block(clean, table, number) for table in kept}
         raw_lines = region.extract_text_lines(x_tolerance=self.settings.x_tolerance)
         found: list[FoundTable] = []
-        if find_layout_tables:
+        if find_layout_tables and self.settings.layout_tables.enabled:
             # A ruled table holding only a header (vertical rules drawn in the header alone): its rows follow.
             headers = self._layout_finder.headers
             ruled_headers = [
@@ -245,7 +245,11 @@ class PdfReader(DocumentReader):
             raw_lines = outside.extract_text_lines(x_tolerance=self.settings.x_tolerance)
         raw_lines = [raw for raw in raw_lines if not any(_holds_line(f.bbox, raw) for f in found)]
         lines = [self._line(raw, markers) for raw in raw_lines]
-        lines = [line for line in lines if line.text and not self._is_page_furniture(line, page.height)]
+        lines = [
+            line
+            for line in lines
+            if line.text and not self._is_page_furniture(line.text, line.top, line.bottom, page.height)
+        ]
         for paragraph in self._paragraphs(lines):
             text = paragraph.text
             first = paragraph.lines[0]
@@ -269,11 +273,13 @@ class PdfReader(DocumentReader):
         roles (a header), or the next page of a table that ran to the bottom of the previous one.
         """
         continuing, self._continuing = self._continuing, None
-        if not self.settings.layout_tables.enabled:
-            return []
         if continuing is None and not ruled_headers and not self._may_hold_a_header(raw_lines):
             return []
-        furniture = [raw for raw in raw_lines if self._is_furniture_text(raw, region.height)]
+        furniture = [
+            raw
+            for raw in raw_lines
+            if self._is_page_furniture(clean_text(raw["text"]), float(raw["top"]), float(raw["bottom"]), region.height)
+        ]
         words = [
             Word(
                 text=word["text"],
@@ -314,12 +320,6 @@ class PdfReader(DocumentReader):
                     count += short and vocabulary.is_header_word(phrase)
             titles.append(count)
         return any(above + below >= 2 for above, below in pairwise(titles))
-
-    def _is_furniture_text(self, raw: dict[str, Any], height: float) -> bool:
-        """A page number in the top or bottom margin (as ``_is_page_furniture``, on a raw text line)."""
-        margin = height * self.settings.margin_ratio
-        top, bottom = float(raw["top"]), float(raw["bottom"])
-        return is_page_number(clean_text(raw["text"])) and (top < margin or bottom > height - margin)
 
     def _table_block(self, page: Any, table: Any, number: int) -> Block:
         rows: list[Row] = []
@@ -370,9 +370,10 @@ class PdfReader(DocumentReader):
             known = self._bold_fonts[fontname] = any(marker in lowered for marker in self.settings.bold_font_markers)
         return known
 
-    def _is_page_furniture(self, line: _Line, height: float) -> bool:
+    def _is_page_furniture(self, text: str, top: float, bottom: float, height: float) -> bool:
+        """A page number in the top or bottom margin."""
         margin = height * self.settings.margin_ratio
-        return is_page_number(line.text) and (line.top < margin or line.bottom > height - margin)
+        return is_page_number(text) and (top < margin or bottom > height - margin)
 
     def _paragraphs(self, lines: list[_Line]) -> list[_Paragraph]:
         if not lines:
@@ -480,8 +481,7 @@ def _phrases(chars: list[dict[str, Any]], gap_ratio: float, x_tolerance: float) 
 
 def _column_edges(table: Any) -> list[float]:
     """The left edge of each grid column of a pdfplumber table, then its right edge."""
-    columns = max((len(row.cells) for row in table.rows), default=0)
-    edges = [*(_column_left(table, column) for column in range(columns)), float(table.bbox[2])]
+    edges = [*(_column_left(table, column) for column in range(_column_count(table))), float(table.bbox[2])]
     return edges if all(left < right for left, right in pairwise(edges)) else []
 
 

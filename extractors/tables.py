@@ -67,16 +67,6 @@ class ColumnVocabulary:
         look at every line of a page that decides whether it may hold a table header."""
         return self._any_header_word.search(nfc(text)) is not None
 
-    def roles_mentioned(self, text: str) -> set[str]:
-        """The roles whose header words appear anywhere in ``text`` (a cheap test of a line for a header)."""
-        folded = fold(text)
-        tokens = set(re.findall(r"\w+", folded))
-        return {
-            role
-            for role, spec in self.roles.items()
-            if tokens.intersection(spec.get("equals", [])) or any(word in folded for word in spec.get("contains", []))
-        }
-
     def is_row_number(self, text: str) -> bool:
         """What the STT cell of a data row holds: "3.", "2.1", "IV", "b)"."""
         return bool(self.row_number.match(collapse_whitespace(nfc(text))))
