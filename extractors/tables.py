@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
 
-from extractors.model import BlockKind, Cell, Document, Row
+from extractors.layout import is_page_number
+from extractors.model import Block, BlockKind, Cell, Document, Row
 from normalizers.data_files import load_rules
 from normalizers.text import collapse_whitespace, fold, nfc
 
@@ -116,6 +117,11 @@ class LogicalTable:
     def is_repeated_header(self, row: Row) -> bool:
         return _row_key(row) in self.header_keys
 
+    def fits(self, rows: list[Row]) -> bool:
+        """Whether a headerless piece can continue this table: none of its rows has text beyond the table's last
+        column (a row exported with more or fewer trailing empty cells than the header still fits)."""
+        return all(len(_trimmed(row.texts)) <= self.width for row in rows)
+
 
 MAX_TITLE_WORDS = 12
 """A column title is short; a longer cell that happens to contain a header word ("... kết quả ...") is data."""
@@ -136,15 +142,53 @@ def header_size(rows: list[Row], vocabulary: ColumnVocabulary) -> int:
         return 0
     size = 1
     for row in rows[1:]:
-        texts = [text for text in row.texts if text]
-        first_cell_empty = not row.cells or not row.cells[0].text  # a ragged row may have no cell at all
-        if texts and first_cell_empty and all(vocabulary.is_header_word(text) for text in texts):
-            size += 1
-        elif texts and [fold(t) for t in row.texts] == [fold(t) for t in rows[0].texts]:
-            size += 1  # a header line repeated verbatim (DOCX vertical merges read as text)
-        else:
+        if not _continues_header(row, rows[size - 1], vocabulary):
             break
+        size += 1
     return size
+
+
+def _continues_header(row: Row, above: Row, vocabulary: ColumnVocabulary) -> bool:
+    """Whether ``row`` is one more header line under ``above``.
+
+    Its cells each name a column or repeat the cell above them: the second line of a two-level header
+    ("| | | Năm 2026 | Năm 2030 | |"), the form converters write for merged header cells (the spanning cell's
+    text repeated in every cell it covers), or the whole line repeated (DOCX vertical merges read as text).
+    A line opening with its own text under a different title is data, unless it is the short line of
+    sub-titles a converter writes without the merged cells (``align_short_header_line``).
+    """
+    texts = row.texts
+    if not any(texts) or vocabulary.is_row_number(texts[0]):
+        return False
+    over = above.texts + [""] * max(0, len(texts) - len(above.texts))
+    if texts[0] and fold(texts[0]) != fold(over[0]):
+        return False
+    return all(
+        not text or fold(text) == fold(over[column]) or vocabulary.is_header_word(text)
+        for column, text in enumerate(texts)
+    )
+
+
+def align_short_header_line(above: list[str], line: list[str], vocabulary: ColumnVocabulary) -> list[str] | None:
+    """The sub-titles of a two-level header placed under the title that spans them, or None.
+
+    Converters that drop the cells a merge covers write the second header line with only its own cells:
+    "| Năm 2026 | Năm 2030 |" under "| STT | Chỉ tiêu | Mục tiêu | | Đơn vị theo dõi |".  The sub-titles go
+    under the one spanning title followed by as many empty cells as there are sub-titles less one.
+    """
+    line = _trimmed(line)
+    if not line or len(line) >= len(above) or not all(line) or not all(map(vocabulary.is_header_word, line)):
+        return None
+    spans = [
+        start
+        for start in range(len(above) - len(line) + 1)
+        if above[start]
+        and not any(above[start + 1 : start + len(line)])
+        and (start + len(line) == len(above) or above[start + len(line)])
+    ]
+    if len(spans) != 1:
+        return None
+    return [""] * spans[0] + line + [""] * (len(above) - spans[0] - len(line))
 
 
 def column_roles(header: list[list[str]], vocabulary: ColumnVocabulary) -> tuple[dict[int, str], dict[int, int]]:
@@ -153,7 +197,8 @@ def column_roles(header: list[list[str]], vocabulary: ColumnVocabulary) -> tuple
     roles: dict[int, str] = {}
     years: dict[int, int] = {}
     for column in range(width):
-        lines = [line[column] for line in header if column < len(line) and line[column]]
+        # A title repeated down the header lines (a merged cell written into every line it covers) counts once.
+        lines = list(dict.fromkeys(line[column] for line in header if column < len(line) and line[column]))
         year = next((y for y in map(vocabulary.year_of, lines) if y is not None), None)
         if year is not None:
             years[column] = year
@@ -164,9 +209,35 @@ def column_roles(header: list[list[str]], vocabulary: ColumnVocabulary) -> tuple
     return roles, years
 
 
+def _trimmed(texts: list[str]) -> list[str]:
+    """The texts without their trailing empty cells."""
+    end = len(texts)
+    while end and not texts[end - 1]:
+        end -= 1
+    return texts[:end]
+
+
 def _row_key(row: Row | list[str]) -> list[str]:
+    """A row in comparable form: folded, trailing empty cells dropped (exports vary in how many they write)."""
     texts = row.texts if isinstance(row, Row) else row
-    return [fold(text) for text in texts]
+    return [fold(text) for text in _trimmed(texts)]
+
+
+def _is_between_pieces(block: Block) -> bool:
+    """Text a page break leaves between two pieces of one table: a footnote or a bare page number."""
+    return block.kind is BlockKind.FOOTNOTE or is_page_number(block.text)
+
+
+def _with_aligned_header(rows: list[Row], vocabulary: ColumnVocabulary) -> list[Row]:
+    """The piece's rows, a short second header line placed under its spanning title (``align_short_header_line``)."""
+    if len(rows) < 2 or not names_columns(rows[0], vocabulary):
+        return rows
+    aligned = align_short_header_line(rows[0].texts, rows[1].texts, vocabulary)
+    if aligned is None:
+        return rows
+    bold = bool(rows[1].cells) and all(cell.bold for cell in rows[1].cells)
+    line = Row(cells=[Cell(text=text, bold=bold and bool(text)) for text in aligned], provenance=rows[1].provenance)
+    return [rows[0], line, *rows[2:]]
 
 
 def find_appendix_tables(document: Document, vocabulary: ColumnVocabulary | None = None) -> list[LogicalTable]:
@@ -176,15 +247,13 @@ def find_appendix_tables(document: Document, vocabulary: ColumnVocabulary | None
     current: LogicalTable | None = None
     for block in document.blocks:
         if not block.is_table:
-            if block.kind is not BlockKind.FOOTNOTE:
+            if not _is_between_pieces(block):
                 current = None  # real text between two pieces: the table has ended
             continue
-        rows = block.rows
+        rows = _with_aligned_header(block.rows, vocabulary)
         size = header_size(rows, vocabulary)
-        if (
-            current is not None
-            and block.column_count == current.width
-            and (size == 0 or current.is_repeated_header(rows[0]))
+        if current is not None and (
+            current.is_repeated_header(rows[0]) if size else block.column_count == current.width or current.fits(rows)
         ):
             _append_piece(current, rows, vocabulary)
             continue
@@ -232,6 +301,7 @@ def _append_piece(table: LogicalTable, rows: list[Row], vocabulary: ColumnVocabu
     for row in rows:
         if row.is_empty or is_column_numbering(row):
             continue
+        row = _to_width(row, table.width)
         if table.is_repeated_header(row):
             after_break = True  # a header repeated inside a table marks a page break too
             continue
@@ -241,6 +311,16 @@ def _append_piece(table: LogicalTable, rows: list[Row], vocabulary: ColumnVocabu
         else:
             table.rows.append(_fill_vertical_merges(row, table.rows[-1]) if table.rows else row)
         after_break = False
+
+
+def _to_width(row: Row, width: int) -> Row:
+    """The row with as many cells as the table has columns: missing trailing cells added empty, extra trailing
+    empty cells dropped (text beyond the last column is kept: it is the reader's to report, not to lose)."""
+    if len(row.cells) == width:
+        return row
+    cells = row.cells[:width] + [cell for cell in row.cells[width:] if cell.text]
+    cells += [Cell() for _ in range(width - len(cells))]
+    return Row(cells=cells, provenance=row.provenance)
 
 
 def _join_cells(previous: Row, continuation: Row) -> None:

@@ -1,8 +1,16 @@
-"""Reader for text exports (``.txt``/``.md``): Markdown-ish lines, inline HTML, tab-separated tables.
+"""Reader for text exports (``.txt``/``.md``/``.markdown``): Markdown-ish lines, inline HTML, tables.
 
-A run of consecutive lines that contain a tab is one table, one row per line;
-anything else is one block per line, its kind read from its markup
-(``#`` headings, ``-``/``+`` bullets, ``<sup>n</sup>`` footnotes) and wording.
+Two table forms, one table model:
+
+- a run of consecutive lines that contain a tab is one table piece, one row per line (a blank line, a page
+  number or a footnote between two runs is a page break: ``tables.find_appendix_tables`` stitches the pieces);
+- a Markdown pipe table (``| STT | Nhiệm vụ |`` over a ``| --- | --- |`` separator line, outer pipes
+  optional), as markitdown, pandoc and Docling write them: a backslash before a pipe keeps it inside a cell.
+
+Anything else is one block per line, its kind read from its markup (``#`` headings, ``-``/``+`` bullets,
+``<sup>n</sup>`` footnotes) and wording.  Inline HTML, entities and Markdown emphasis are markup, never text
+(``normalizers.text.clean_text``).  A piece's rows are padded to its widest row; fitting a piece to the
+table it continues is the table stitcher's job, which knows the header.
 """
 
 from __future__ import annotations
@@ -22,14 +30,33 @@ _MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 # tag scanned the rest of the line, and a long line of them took minutes (quadratic).
 _BOLD_SPAN = re.compile(r"\*\*.*?\*\*|__.*?__|<(b|strong)>(?:(?!<\1>).)*?</\1>", re.IGNORECASE | re.DOTALL)
 _WORD = re.compile(r"\w")
+# Tags that carry no emphasis (<p>, <span style=...>, <br>): they wrap the text, they are not text.
+_OTHER_TAG = re.compile(r"</?(?!(?:b|strong)\b)[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>", re.IGNORECASE)
+# A Markdown table's separator line: "| --- | :---: |" or "---|---" (at least one pipe, dashes in each cell).
+_PIPE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?\s*$|^\s*\|\s*:?-{2,}:?\s*\|\s*$")
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 
 
 def is_fully_bold(raw: str) -> bool:
     """True when every word of the raw line sits inside a bold span."""
-    raw = strip_footnote_markers(raw)
+    raw = _OTHER_TAG.sub("", strip_footnote_markers(raw))
     if not _BOLD_SPAN.search(raw):
         return False
     return not _WORD.search(_BOLD_SPAN.sub("", raw))
+
+
+def is_pipe_separator(line: str) -> bool:
+    return bool(_PIPE_SEPARATOR.match(line))
+
+
+def pipe_cells(line: str) -> list[str]:
+    """The raw cells of a Markdown table line: outer pipes dropped, split at every pipe not escaped."""
+    text = line.strip()
+    if text.startswith("|"):
+        text = text[1:]
+    if text.endswith("|") and not text.endswith("\\|"):
+        text = text[:-1]
+    return _UNESCAPED_PIPE.split(text)
 
 
 class TextReader(DocumentReader):
@@ -80,17 +107,33 @@ def parse_text_lines(lines: list[str]) -> list[Block]:
     blocks: list[Block] = []
     table_rows: list[Row] = []
     table_start = 0
+    piped = False  # whether the open table is a Markdown pipe table (its rows are the lines with a pipe)
 
     def close_table() -> None:
+        nonlocal piped
         if table_rows:
-            width = max(len(row.cells) for row in table_rows)
+            # One width per piece, that of its widest row without trailing empty cells: exports write a varying
+            # number of trailing tabs or pipes, which must not make a piece look wider than its header.
+            width = max(len(_without_trailing_empties(row.cells)) for row in table_rows)
             for row in table_rows:
+                row.cells = _without_trailing_empties(row.cells)
                 row.cells.extend(Cell() for _ in range(width - len(row.cells)))
             blocks.append(Block(BlockKind.TABLE, provenance=Provenance(line=table_start), rows=list(table_rows)))
             table_rows.clear()
+        piped = False
 
-    for number, raw in enumerate(lines, start=1):
-        if "\t" in raw:
+    for index, raw in enumerate(lines):
+        number = index + 1
+        if piped and "|" in raw and raw.strip():
+            if not is_pipe_separator(raw):
+                table_rows.append(_pipe_row(raw, number))
+            continue
+        if "|" in raw and index + 1 < len(lines) and is_pipe_separator(lines[index + 1]):
+            close_table()
+            piped, table_start = True, number
+            table_rows.append(_pipe_row(raw, number))
+            continue
+        if "\t" in raw and not piped:
             if not table_rows:
                 table_start = number
             table_rows.append(_table_row(raw, number))
@@ -109,6 +152,21 @@ def parse_text_lines(lines: list[str]) -> list[Block]:
     return blocks
 
 
+def _without_trailing_empties(cells: list[Cell]) -> list[Cell]:
+    end = len(cells)
+    while end and cells[end - 1].is_empty:
+        end -= 1
+    return cells[:end]
+
+
 def _table_row(raw: str, number: int) -> Row:
-    cells = [Cell(text=clean_text(part), bold=is_fully_bold(part)) for part in raw.split("\t")]
+    return _row(raw.split("\t"), number)
+
+
+def _pipe_row(raw: str, number: int) -> Row:
+    return _row(pipe_cells(raw), number)
+
+
+def _row(parts: list[str], number: int) -> Row:
+    cells = [Cell(text=clean_text(part), bold=is_fully_bold(part)) for part in parts]
     return Row(cells=cells, provenance=Provenance(line=number))

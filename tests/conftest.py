@@ -58,7 +58,6 @@ def text_document(lines: list[str]) -> Document:
     return Document(Path("mem.txt"), "text", "0" * 64, parse_text_lines(lines))
 
 
-
 @pytest.fixture(scope="session", autouse=True)
 def prefect_backend():
     """Every flow run of the tests goes to one temporary Prefect server and database (set up once)."""

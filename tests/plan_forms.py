@@ -348,3 +348,117 @@ def sample_plan(repeat_tasks: int = 1) -> Plan:
             ),
         ],
     )
+
+
+# -- text exports ---------------------------------------------------------------------------------------------
+
+TEXT_FORMS = ("tabs", "tabs-messy")
+MARKDOWN_FORMS = ("markdown-short-subheader", "markdown-repeated-spans")
+
+
+def header_grid(table: Table, repeat_spans: bool = False) -> list[list[str]]:
+    """The header as a grid of texts: a merged cell's text in its first grid cell and the cells it covers empty,
+    or (``repeat_spans``, as Docling writes merged cells) its text repeated in every cell it covers."""
+    columns = len(table.widths)
+    grid = [[""] * columns for _ in table.header]
+    taken: set[tuple[int, int]] = set()
+    for r, header_row in enumerate(table.header):
+        column = 0
+        for cell in header_row:
+            while (r, column) in taken:
+                column += 1
+            for i in range(cell.rowspan):
+                for j in range(cell.colspan):
+                    taken.add((r + i, column + j))
+                    if (i, j) == (0, 0) or repeat_spans:
+                        grid[r + i][column + j] = cell.text
+            column += cell.colspan
+    return grid
+
+
+def _pieces(rows: list[list[str]], size: int) -> list[list[list[str]]]:
+    return [rows[start : start + size] for start in range(0, len(rows), size)]
+
+
+def write_tab_text(plan: Plan, path: Path, messy: bool = False, rows_per_piece: int = 4) -> Path:
+    """The plan as a text export with tab-separated tables, one piece per printed page: a blank line, a page
+    number and the header repeated between pieces.  ``messy`` adds what converters and copy-paste leave: rows
+    with fewer or more trailing tabs than the header, cells wrapped in ``<p>``/``<span>``, ``<br>`` inside
+    cells, entities, a footnote line and a row split by the page break (its STT cell empty after the break)."""
+    lines = [*plan.preamble]
+    page = 2
+    for table in plan.tables:
+        lines += ["", *(f"<b>{line}</b>" for line in table.title), ""]
+        header = ["\t".join(line) for line in header_grid(table)]
+        width = len(table.widths)
+        pieces = _pieces([list(row) for row in table.rows], rows_per_piece)
+        if messy and len(pieces) > 1 and len(pieces[0][-1]) > 2:
+            # The last row of the first page breaks inside its main cell: its second half opens the next page.
+            row = pieces[0][-1]
+            words = row[1].split()
+            half = len(words) // 2
+            pieces[0][-1] = [row[0], " ".join(words[:half]), *row[2:]]
+            pieces[1].insert(0, ["", " ".join(words[half:])] + [""] * (len(row) - 2))
+        for number, piece in enumerate(pieces):
+            if number:
+                lines += ["", str(page), ""]
+                page += 1
+                if messy and number == 1:
+                    lines += ["<sup>1</sup> Theo Quyết định số 06/QĐ-TTg ngày 06/01/2022 của Thủ tướng Chính phủ.", ""]
+            lines += header
+            for k, row in enumerate(piece):
+                lines.append(_tab_line(row, width, messy, k))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _tab_line(row: list[str], width: int, messy: bool, k: int) -> str:
+    if len(row) == 2:  # a group row: its number and title, bold in the clean form only
+        cells = [f"<b>{row[0]}</b>", f"<b>{row[1]}</b>"] if not messy else [row[0], f"<span>{row[1]}</span>"]
+        return "\t".join(cells + [""] * (width - 2 if not messy else 0))
+    if not messy:
+        return "\t".join(row)
+    cells = [
+        f"<p>{text.replace(', ', ',<br>', 1)}</p>" if column == 3 and text else text.replace("&", "&amp;")
+        for column, text in enumerate(row)
+    ]
+    if k % 3 == 0:
+        cells += ["", ""]  # more trailing tabs than the header
+    elif k % 3 == 1:
+        while cells and not cells[-1]:
+            cells.pop()  # fewer
+    return "\t".join(cells)
+
+
+def write_markdown(plan: Plan, path: Path, form: str) -> Path:
+    """The plan as a Markdown export with pipe tables, in the two ways converters write merged cells:
+
+    - ``markdown-short-subheader`` (markitdown, via mammoth and markdownify): a spanning title followed by empty
+      cells, the second header line holding only its own cells, bold markers in cells, ``<br>`` inside cells;
+    - ``markdown-repeated-spans`` (Docling): a merged cell's text repeated in every cell it covers, a group row's
+      title repeated across the row.
+    """
+    repeated = form == "markdown-repeated-spans"
+    lines = [part for line in plan.preamble for part in (line, "")]
+    for table in plan.tables:
+        lines += [f"**{line}**" for line in table.title] + [""]
+        grid = header_grid(table, repeat_spans=repeated)
+        width = len(table.widths)
+        lines.append(_pipe_line([f"**{text}**" if text else "" for text in grid[0]]))
+        lines.append(_pipe_line(["---"] * width))
+        for line in grid[1:]:
+            written = line if repeated else [text for text in line if text]
+            lines.append(_pipe_line([f"**{text}**" for text in written]))
+        for row in table.rows:
+            if len(row) == 2:
+                cells = [row[0], *([row[1]] * (width - 1) if repeated else [row[1]] + [""] * (width - 2))]
+                lines.append(_pipe_line([f"**{text}**" if text else "" for text in cells]))
+            else:
+                lines.append(_pipe_line([text.replace(", ", ",<br>", 1) if repeated else text for text in row]))
+        lines.append("")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _pipe_line(cells: list[str]) -> str:
+    return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"

@@ -157,7 +157,11 @@ def test_changing_the_overrides_reprocesses_everything(tmp_path, inbox):
     first = run([inbox], out, overrides=overrides)
     task = first.plans[0].tasks[0]
     decision = Override(
-        record_id=task.task_id, field="deadline", raw=task.deadline_raw or "", subject="deadline", decision="accept",
+        record_id=task.task_id,
+        field="deadline",
+        raw=task.deadline_raw or "",
+        subject="deadline",
+        decision="accept",
         decided_at="2027-06-01T00:00:00+00:00",
     )
     save_overrides(overrides, [decision])

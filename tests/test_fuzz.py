@@ -589,9 +589,7 @@ def words_of_a_table(draw: st.DrawFn) -> tuple[list[Word], list[Rule]]:
     ruled_rows = draw(st.booleans())
     top = 126.0
     for number in range(1, draw(st.integers(1, 8)) + 1):
-        cells = [
-            draw(st.lists(st.sampled_from(_CELL_WORDS), min_size=1, max_size=12)) for _ in range(len(_TITLES) - 1)
-        ]
+        cells = [draw(st.lists(st.sampled_from(_CELL_WORDS), min_size=1, max_size=12)) for _ in range(len(_TITLES) - 1)]
         wrapped = [_wrap(cell, lefts[column + 2] - lefts[column + 1] - 8) for column, cell in enumerate(cells)]
         height = 14 * max(len(lines) for lines in wrapped)
         centred = draw(st.booleans())

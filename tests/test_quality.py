@@ -43,8 +43,9 @@ def test_a_clean_plan_passes_and_the_data_docs_show_every_suite(plan, tmp_path):
 
 def test_an_open_deadline_that_is_not_flagged_fails_the_gate(plan, tmp_path):
     task = plan.tasks[0]
-    hidden = task.model_copy(update={"deadline": task.deadline.model_copy(update={"due": None, "kind": "unknown",
-                                                                                  "needs_review": False})})
+    hidden = task.model_copy(
+        update={"deadline": task.deadline.model_copy(update={"due": None, "kind": "unknown", "needs_review": False})}
+    )
     broken = plan.model_copy(update={"tasks": [hidden, *plan.tasks[1:]]})
     assert failed(gate([broken], tmp_path)) == {("tasks", "needs_review", "expect_column_values_to_be_in_set")}
     # A person's decision on it (the record is marked reviewed) makes it acceptable.
