@@ -287,9 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         cells = []
         for table in tables:
             c = totals.get(table)
-            cells.append(
-                f"{c['gold']} / {c['read']} / {c['matched']}, {c['equal']} / {c['compared']}" if c else "–"
-            )
+            cells.append(f"{c['gold']} / {c['read']} / {c['matched']}, {c['equal']} / {c['compared']}" if c else "–")
         print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
     return 0
 

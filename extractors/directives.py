@@ -12,6 +12,7 @@ sentence's own subject or else the heading it sits under, which is kept here as 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractors.layout import looks_like_heading, strip_numbering
@@ -52,15 +53,15 @@ def _sentence_with(text: str, start: int) -> str:
     return text
 
 
-def extract_directives(document: Document, task_list: range | None = None) -> list[DirectiveSentence]:
+def extract_directives(document: Document, task_sections: Sequence[range] = ()) -> list[DirectiveSentence]:
     """Every dated obligation in the body's paragraphs and list items, in reading order.
 
-    ``task_list`` holds the block indices of a prose task list: its dates belong to its tasks.
+    ``task_sections`` hold the block indices of a prose task list: their dates belong to their tasks.
     """
     directives: list[DirectiveSentence] = []
     heading: str | None = None
     for index, block in enumerate(document.blocks):
-        if block.is_table or block.kind is BlockKind.FOOTNOTE or (task_list is not None and index in task_list):
+        if block.is_table or block.kind is BlockKind.FOOTNOTE or any(index in section for section in task_sections):
             continue
         if looks_like_heading(block):
             heading = strip_numbering(block.text) or None

@@ -44,6 +44,7 @@ class DocumentVocabulary:
     task_labels: dict[str, str] = field(default_factory=dict)  # folded label -> task field
     task_unit_words: tuple[str, ...] = ()
     unit_count_notes: tuple[str, ...] = ()
+    agency_heading_openers: tuple[str, ...] = ()  # folded, longest first
     plan_doc_types: frozenset[str] = frozenset()
 
     def is_plan_type(self, doc_type: str | None) -> bool:
@@ -61,6 +62,9 @@ class DocumentVocabulary:
             task_labels={fold(label): role for role, labels in data.get("task_labels", {}).items() for label in labels},
             task_unit_words=tuple(data.get("task_unit_words", [])),
             unit_count_notes=tuple(data.get("unit_count_notes", [])),
+            agency_heading_openers=tuple(
+                sorted((fold(phrase) for phrase in data.get("agency_heading_openers", [])), key=len, reverse=True)
+            ),
             plan_doc_types=frozenset(data.get("plan_doc_types", [])),
         )
 

@@ -30,7 +30,7 @@ from functools import lru_cache
 
 from extractors.metadata import default_document_vocabulary
 from extractors.model import Block, BlockKind, Document
-from extractors.sections import SectionTask, label_role
+from extractors.sections import SectionTask, label_role, sub_parts
 from normalizers.text import clean_text
 
 _GROUP_HEADING = re.compile(r"^\s*(\d{1,2})\s*\.\s+(\S.*)$")
@@ -147,19 +147,29 @@ def _next_content(blocks: list[Block], start: int) -> Block | None:
 
 
 def read_task_units(document: Document, section: range | None) -> list[SectionTask]:
-    """The tasks of the model form in ``section``; empty without one."""
+    """The tasks of the model form in ``section``, part by part (``sections.sub_parts``); empty without one."""
     if section is None:
         return []
-    blocks = [
-        block
-        for block in (document.blocks[i] for i in section)
+    tasks: list[SectionTask] = []
+    for part in sub_parts(document, section):
+        for task in _read_part(document, part):
+            task.position = len(tasks)
+            tasks.append(task)
+    return tasks
+
+
+def _read_part(document: Document, part: range) -> list[SectionTask]:
+    indexed = [
+        (i, block)
+        for i, block in ((i, document.blocks[i]) for i in part)
         if not block.is_table and block.kind is not BlockKind.FOOTNOTE and block.text.strip()
     ]
+    blocks = [block for _, block in indexed]
     tasks: list[SectionTask] = []
     group: tuple[str, str] | None = None
     unit: _Unit | None = None
-    part: _Part | None = None
-    for k, block in enumerate(blocks):
+    current_part: _Part | None = None
+    for k, (index, block) in enumerate(indexed):
         text = block.text.strip()
         heading = unit_heading(text)
         if heading is not None:
@@ -168,20 +178,22 @@ def read_task_units(document: Document, section: range | None) -> list[SectionTa
             number, title = heading
             group_number, group_title = group or (None, None)
             page = block.provenance.page
-            task = SectionTask(len(tasks), group_number or "", group_title or "", number, title, "", page=page)
-            unit, part = _Unit(task), None
+            task = SectionTask(
+                len(tasks), group_number or "", group_title or "", number, title, "", page=page, block=index
+            )
+            unit, current_part = _Unit(task), None
             continue
         numbered = _GROUP_HEADING.match(text)
         following = _next_content(blocks, k + 1) if numbered else None
         if numbered and following is not None and unit_heading(following.text.strip()):
             if unit is not None:
                 tasks.append(unit.finish())
-            unit, part = None, None
+            unit, current_part = None, None
             group = (numbered.group(1), _group_title(numbered.group(2)))
             continue
         if _is_count_note(text) or unit is None:
             continue  # a group's count note, or text before the first unit
-        part = _read_unit_line(unit, part, text)
+        current_part = _read_unit_line(unit, current_part, text)
     if unit is not None:
         tasks.append(unit.finish())
     return tasks

@@ -355,3 +355,21 @@ def split_agency_cell(
 ) -> list[AgencyRef]:
     """The refs of one agency cell (see ``AgencyResolver.resolve_cell`` for review information)."""
     return [r.ref for r in default_resolver().resolve_cell(cell, jurisdiction=jurisdiction, province=province)]
+
+
+class AgencyNameChecks:
+    """The registry's answers a prose task list reader asks for (``extractors.sections.AgencyNames``), for the
+    agencies of one jurisdiction ("tỉnh" / "thành phố")."""
+
+    def __init__(self, resolver: AgencyResolver, jurisdiction: str | None) -> None:
+        self.resolver = resolver
+        self.jurisdiction = jurisdiction
+
+    def names_only(self, text: str) -> bool:
+        return self.resolver.names_only_agencies(text, jurisdiction=self.jurisdiction)
+
+    def leading(self, text: str) -> str | None:
+        return self.resolver.leading_mention(text)
+
+    def is_collective(self, text: str) -> bool:
+        return any(collective for _, _, collective in self.resolver.name_spans(text))

@@ -22,9 +22,7 @@ from underthesea import pos_tag as underthesea_pos_tag
 from underthesea import word_tokenize
 
 # underthesea's template syntax ``T[i]``, ``T[i,j]``, ``T[i][column]``, ``T[i].function`` (tagged_feature.py).
-_TEMPLATE = re.compile(
-    r"T\[(?P<index1>\-?\d+)(\,(?P<index2>\-?\d+))?\](\[(?P<column>.*)\])?(\.(?P<function>.*))?"
-)
+_TEMPLATE = re.compile(r"T\[(?P<index1>\-?\d+)(\,(?P<index2>\-?\d+))?\](\[(?P<column>.*)\])?(\.(?P<function>.*))?")
 # The tag column of a sentence being tagged: underthesea fills it with "X" (model_crf.CRFPOSTagPredictor.predict).
 _UNKNOWN_TAG = "X"
 

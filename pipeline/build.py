@@ -182,7 +182,8 @@ class RecordBuilder:
         assignment = default_assignment_reader().read(
             task.assignment, jurisdiction=self.doc.jurisdiction, province=self.doc.province
         )
-        lead = self.queued(assignment.lead, record.task_id, "lead")
+        # A "Cơ quan chủ trì:" part, if any, names the lead when the sentences do not.
+        lead = self.queued(assignment.lead, record.task_id, "lead") or record.lead
         support = self.queued(assignment.support, record.task_id, "support")
         named = {ref.name for ref in lead + support}
         support += [ref for ref in record.support if ref.name not in named]  # a "Đơn vị phối hợp:" part, if any

@@ -11,8 +11,8 @@ from extractors.errors import NotAPlanError
 from extractors.limits import DEFAULT_LIMITS, ResourceLimits, budget_scope
 from extractors.metadata import default_document_vocabulary, extract_metadata
 from extractors.readers import read_document
-from extractors.task_list import locate_task_list, read_section_tasks
-from normalizers.agencies import default_resolver
+from extractors.task_list import locate_task_list
+from normalizers.agencies import AgencyNameChecks, default_resolver
 from pipeline.build import build_plan
 from schemas.records import PlanRecords
 
@@ -24,9 +24,7 @@ def _ignore(stage: str) -> None:
     return None
 
 
-def process_file(
-    path: Path, on_stage: StageListener = _ignore, limits: ResourceLimits = DEFAULT_LIMITS
-) -> PlanRecords:
+def process_file(path: Path, on_stage: StageListener = _ignore, limits: ResourceLimits = DEFAULT_LIMITS) -> PlanRecords:
     """The records of one document, within ``limits``; ``on_stage`` hears each stage's name as it starts."""
     with budget_scope(path, limits) as budget:
         try:
@@ -44,12 +42,10 @@ def _stages(path: Path, on_stage: StageListener, check: Callable[[str], None]) -
     on_stage("extract")
     metadata = extract_metadata(document)
     appendix = extract_appendix(document)
-    task_list = locate_task_list(document, has_appendix_tasks=bool(appendix["tasks"]))
-    resolver = default_resolver()
-    sections = read_section_tasks(
-        document, task_list, lambda text: resolver.names_only_agencies(text, jurisdiction=metadata.jurisdiction)
-    )
-    directives = extract_directives(document, task_list.section if sections else None)
+    names = AgencyNameChecks(default_resolver(), metadata.jurisdiction)
+    task_list = locate_task_list(document, names, has_appendix_tasks=bool(appendix["tasks"]))
+    sections = task_list.tasks
+    directives = extract_directives(document, task_list.sections)
     check("the end of extraction")
     if not (appendix["targets"] or appendix["tasks"] or sections or directives):
         _unless_titled_as_a_plan(path, metadata.doc_type)

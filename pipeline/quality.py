@@ -188,7 +188,17 @@ def check_tables(
 
 
 _TASK_COLUMNS = (
-    "task_id", "doc_id", "source", "group", "stt", "task", "kind", "due", "due_year", "needs_review", "reviewed"
+    "task_id",
+    "doc_id",
+    "source",
+    "group",
+    "stt",
+    "task",
+    "kind",
+    "due",
+    "due_year",
+    "needs_review",
+    "reviewed",
 )
 _DOCUMENT_COLUMNS = ("doc_id", "plan_key", "source_path", "task_count", "target_count", "no_tasks_flagged")
 _TARGET_COLUMNS = ("target_id", "doc_id", "group", "stt", "indicator")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from extractors.directives import extract_directives
 from extractors.metadata import DocumentMetadata
 from extractors.sections import find_task_section, read_agency_sections
-from normalizers.agencies import default_resolver
+from extractors.task_list import locate_task_list
+from normalizers.agencies import AgencyNameChecks, default_resolver
 from pipeline.build import build_plan
 from tests.conftest import text_document
 
@@ -54,8 +55,7 @@ PLAN = [
 ]
 
 
-def _is_agency(text: str) -> bool:
-    return default_resolver().names_only_agencies(text, jurisdiction="tỉnh")
+NAMES = AgencyNameChecks(default_resolver(), "tỉnh")
 
 
 def test_the_section_is_found_by_its_meaning_and_ends_at_the_next_roman_heading():
@@ -70,7 +70,7 @@ def test_the_section_is_found_by_its_meaning_and_ends_at_the_next_roman_heading(
 
 def test_agency_sections_give_one_task_per_bullet_with_labelled_lines():
     document = text_document(PLAN)
-    tasks = read_agency_sections(document, find_task_section(document), _is_agency)
+    tasks = read_agency_sections(document, find_task_section(document), NAMES)
     assert [(t.group, t.group_title, t.stt, t.lead) for t in tasks] == [
         ("1", "Sở Tư pháp", "1", "Sở Tư pháp"),
         ("1", "Sở Tư pháp", "2", "Sở Tư pháp"),
@@ -96,8 +96,8 @@ def test_agency_sections_give_one_task_per_bullet_with_labelled_lines():
 
 def test_section_tasks_become_records_and_their_dates_are_not_directives():
     document = text_document(PLAN)
-    sections = read_agency_sections(document, find_task_section(document), _is_agency)
-    directives = extract_directives(document, find_task_section(document))
+    sections = read_agency_sections(document, find_task_section(document), NAMES)
+    directives = extract_directives(document, [find_task_section(document)])
     meta = DocumentMetadata(province="Bắc Ninh", jurisdiction="tỉnh", doc_number="9/KH-UBND", period="2026-2030")
     plan = build_plan(document, meta, {"targets": [], "tasks": []}, directives, sections)
     section_tasks = [t for t in plan.tasks if t.source == "section"]
@@ -123,4 +123,94 @@ def test_a_section_of_non_agency_headings_gives_no_tasks():
         "III. TỔ CHỨC THỰC HIỆN",
     ]
     document = text_document(lines)
-    assert read_agency_sections(document, find_task_section(document), _is_agency) == []
+    assert read_agency_sections(document, find_task_section(document), NAMES) == []
+
+
+def _section_tasks(lines: list[str]):
+    return locate_task_list(text_document(lines), NAMES, has_appendix_tasks=False).tasks
+
+
+def test_a_section_is_found_by_its_structure_whatever_its_heading_says():
+    lines = [
+        "II. TRIỂN KHAI THỰC HIỆN",
+        "1. Sở Công Thương",
+        "- Phát triển thương mại điện tử gắn với định danh điện tử.",
+        "+ Tiến độ: Quý I/2028.",
+        "2. Sở Xây dựng",
+        "- Số hóa hồ sơ cấp phép xây dựng.",
+        "+ Cơ quan phối hợp: UBND các xã, phường.",
+        "III. KINH PHÍ",
+        "1. Sở Tài chính",
+        "- Bố trí kinh phí theo phân cấp ngân sách.",
+    ]
+    tasks = _section_tasks(lines)
+    assert [(t.group_title, t.task) for t in tasks] == [
+        ("Sở Công Thương", "Phát triển thương mại điện tử gắn với định danh điện tử."),
+        ("Sở Xây dựng", "Số hóa hồ sơ cấp phép xây dựng."),
+    ]
+    # a section of agency headings and bullets without a single labelled line is no task list
+    assert _section_tasks(lines[7:]) == []
+
+
+def test_lettered_tasks_with_dash_labels_and_a_lead_label():
+    tasks = _section_tasks(
+        [
+            "III. PHÂN CÔNG NHIỆM VỤ",
+            "**Đối với Sở Khoa học và Công nghệ**",
+            "a) Nâng cấp nền tảng tích hợp, chia sẻ dữ liệu của tỉnh",
+            "- Đơn vị phối hợp: Công an tỉnh.",
+            "- Thời hạn hoàn thành: Tháng 11/2027.",
+            "b) Hướng dẫn kết nối các hệ thống thông tin chuyên ngành",
+            "- Cơ quan chủ trì: Sở Nội vụ.",
+            "- Kết quả dự kiến: Văn bản hướng dẫn.",
+            "**Đối với Ban Quản lý các khu công nghiệp**",
+            "a) Triển khai mô hình kiểm soát ra vào bằng căn cước",
+        ]
+    )
+    assert [(t.group, t.group_title, t.stt, t.lead) for t in tasks] == [
+        ("1", "Sở Khoa học và Công nghệ", "1", "Sở Khoa học và Công nghệ"),
+        ("1", "Sở Khoa học và Công nghệ", "2", "Sở Nội vụ"),
+        ("2", "Ban Quản lý các khu công nghiệp", "1", "Ban Quản lý các khu công nghiệp"),
+    ]
+    assert tasks[0].fields == {"support": "Công an tỉnh.", "deadline": "Tháng 11/2027."}
+    assert tasks[1].fields == {"output": "Văn bản hướng dẫn."}
+
+
+def test_tasks_written_without_a_marker_are_found_by_their_labelled_lines():
+    tasks = _section_tasks(
+        [
+            "IV. NHIỆM VỤ CỤ THỂ",
+            "1. Sở Văn hóa, Thể thao và Du lịch",
+            "Số hóa di sản văn hóa của tỉnh và kết nối với",
+            "hệ thống dữ liệu quốc gia.",
+            "Thời gian thực hiện: Năm 2028.",
+            "Quảng bá du lịch trên nền tảng số.",
+            "Sản phẩm: Trang thông tin du lịch thông minh.",
+        ]
+    )
+    assert [(t.stt, t.task, t.fields) for t in tasks] == [
+        ("1", "Số hóa di sản văn hóa của tỉnh và kết nối với hệ thống dữ liệu quốc gia.", {"deadline": "Năm 2028."}),
+        ("2", "Quảng bá du lịch trên nền tảng số.", {"output": "Trang thông tin du lịch thông minh."}),
+    ]
+
+
+def test_model_blocks_before_agency_sections_in_letter_parts_are_all_read_in_order():
+    tasks = _section_tasks(
+        [
+            "III. NHIỆM VỤ CỤ THỂ",
+            "A. Các mô hình điểm",
+            "Mô hình 1: Trường học không dùng tiền mặt",
+            "- Thời gian hoàn thành: Tháng 9/2027.",
+            "- Phân công nhiệm vụ: Sở Giáo dục và Đào tạo chủ trì.",
+            "B. Nhiệm vụ của các cơ quan",
+            "### 1. Sở Tài chính",
+            "- Hướng dẫn thanh toán không dùng tiền mặt.",
+            "+ Thời hạn: Quý III/2027.",
+        ]
+    )
+    assert [(t.group_title, t.stt, t.task) for t in tasks] == [
+        ("", "1", "Trường học không dùng tiền mặt"),
+        ("Sở Tài chính", "1", "Hướng dẫn thanh toán không dùng tiền mặt."),
+    ]
+    assert [t.position for t in tasks] == [0, 1]
+    assert "Sở Tài chính" not in " ".join(tasks[0].details.values())

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from extractors.metadata import DocumentMetadata
 from extractors.sections import find_task_section
-from extractors.task_list import locate_task_list, read_section_tasks
+from extractors.task_list import locate_task_list
 from extractors.task_units import TEXT_KEY, read_task_units, unit_heading
+from normalizers.agencies import AgencyNameChecks, default_resolver
 from pipeline.build import build_plan
 from tests.conftest import text_document
 
@@ -70,6 +71,9 @@ PLAN = [
 ]
 
 
+NAMES = AgencyNameChecks(default_resolver(), "tỉnh")
+
+
 def _tasks():
     document = text_document(PLAN)
     return read_task_units(document, find_task_section(document))
@@ -131,19 +135,18 @@ def test_a_numbered_line_inside_a_unit_is_not_a_group():
 
 def test_form_detection():
     document = text_document(PLAN)
-    assert locate_task_list(document, has_appendix_tasks=False).form == "task_units"
-    assert locate_task_list(document, has_appendix_tasks=True).form == "appendix"
+    assert locate_task_list(document, NAMES, has_appendix_tasks=False).forms == ("task_units",)
+    assert locate_task_list(document, NAMES, has_appendix_tasks=True).forms == ("appendix",)
     agency_form = text_document(["II. NHIỆM VỤ CỤ THỂ", "", "1. Sở Y tế", "", "- Triển khai bệnh án điện tử."])
-    assert locate_task_list(agency_form, has_appendix_tasks=False).form == "agency_sections"
+    assert locate_task_list(agency_form, NAMES, has_appendix_tasks=False).forms == ("agency_sections",)
     no_list = text_document(["I. MỤC ĐÍCH", "", "- Nâng cao nhận thức.", "", "II. TỔ CHỨC THỰC HIỆN", "", "- Báo cáo."])
-    assert locate_task_list(no_list, has_appendix_tasks=False).form is None
-    assert read_section_tasks(no_list, locate_task_list(no_list, has_appendix_tasks=False), lambda _: True) == []
+    found = locate_task_list(no_list, NAMES, has_appendix_tasks=False)
+    assert found.forms == () and found.tasks == []
 
 
 def test_model_form_records_take_lead_and_support_from_the_sentences():
     document = text_document(PLAN)
-    task_list = locate_task_list(document, has_appendix_tasks=False)
-    sections = read_section_tasks(document, task_list, lambda _: False)
+    sections = locate_task_list(document, NAMES, has_appendix_tasks=False).tasks
     meta = DocumentMetadata(province="Bắc Ninh", jurisdiction="tỉnh", period="2026-2030", issued_date="2026-05-04")
     plan = build_plan(document, meta, {"targets": [], "tasks": []}, [], sections)
     first, second, third = (t for t in plan.tasks if t.source == "section")

@@ -16,6 +16,7 @@ from extractors.text_reader import TextReader
 from pipeline.documents import process_file
 from schemas.records import PlanRecords
 from tests.plan_forms import MARKDOWN_FORMS, sample_plan, write_docx, write_markdown, write_tab_text
+from tests.prose_forms import PROSE_FORMS, PROSE_PLAN, write_prose
 
 
 def _records(plan: PlanRecords) -> dict[str, Any]:
@@ -141,3 +142,43 @@ def test_real_text_between_two_pieces_still_ends_the_table(tmp_path: Path):
         suffix=".txt",
     )
     assert [len(table.rows) for table in tables] == [1]
+
+
+# -- prose task lists ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def prose(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PlanRecords]:
+    folder = tmp_path_factory.mktemp("prose")
+    return {form: process_file(write_prose(PROSE_PLAN, folder / f"plan.{form}")) for form in PROSE_FORMS}
+
+
+def test_agency_sections_and_model_blocks_of_one_section_all_give_tasks(prose):
+    plan = prose["docx"]
+    tasks = [task for task in plan.tasks if task.source == "section"]
+    assert [(task.group, task.group_title, task.stt, [ref.name for ref in task.lead]) for task in tasks] == [
+        ("1", "Sở Tư pháp", "1", ["Sở Tư pháp"]),
+        ("1", "Sở Tư pháp", "2", ["Sở Tư pháp"]),
+        ("2", "Sở Y tế", "1", ["Sở Y tế"]),
+        ("3", "Sở Nội vụ", "1", ["Sở Nội vụ"]),
+        ("3", "Sở Giáo dục và Đào tạo", "1", ["Sở Giáo dục và Đào tạo"]),
+        ("4", "Các sở, ban, ngành; UBND các xã, phường", "1", ["Sở Tài chính"]),
+        ("4", "Các sở, ban, ngành; UBND các xã, phường", "2", ["Các sở, ban, ngành", "Ủy ban nhân dân các xã, phường"]),
+        ("1", "Nhóm mô hình phục vụ người dân", "1", ["Sở Y tế"]),
+        ("1", "Nhóm mô hình phục vụ người dân", "2", ["Công an tỉnh"]),
+    ]
+    first = tasks[0]
+    assert [ref.name for ref in first.support] == ["Công an tỉnh", "Ủy ban nhân dân các xã, phường"]
+    assert first.output == "Dữ liệu hộ tịch được số hóa."
+    assert (first.deadline.kind, first.deadline.due) == ("quarter", "2027-06-30")
+    assert tasks[1].task.endswith("và kết nối với Cơ sở dữ liệu quốc gia về dân cư.")
+    assert (tasks[1].deadline.kind, tasks[1].deadline.due) == ("month", "2027-10-31")
+    assert [ref.name for ref in tasks[2].support] == ["Bảo hiểm xã hội tỉnh"]
+    assert tasks[2].deadline.due == "2027-09-30"
+    assert tasks[5].task == "Sở Tài chính chủ trì bố trí kinh phí thực hiện Kế hoạch."
+    assert [task.deadline_raw for task in plan.tasks if task.source == "directive"] == ["trước ngày 15/12/2027"]
+
+
+@pytest.mark.parametrize("form", [form for form in PROSE_FORMS if form != "docx"])
+def test_every_form_of_the_prose_plan_gives_the_records_of_its_docx(prose, form: str):
+    assert _records(prose[form]) == _records(prose["docx"])
