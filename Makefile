@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck eval eval-styles bench schema clean system-deps office-deps
+.PHONY: run test lint typecheck eval eval-styles eval-forms bench schema clean system-deps office-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,10 +70,15 @@ eval: $(STAMP)
 eval-styles: $(STAMP) office-deps
 	$(BIN)/python -m bench.table_styles
 
+# Accuracy on the samples converted to Markdown (markitdown) and copied from a web page as text (bench/text_forms.py).
+eval-forms: $(STAMP)
+	@$(BIN)/python -c "import markitdown, mammoth, pymupdf" >/dev/null 2>&1 || $(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m bench.text_forms
+
 # Agency and deadline normalization (speed, accuracy on every gold cell/timeline: README figures), then the
 # whole pipeline on this machine, written to BENCHMARKS.md (bench/pipeline_bench.py; e.g. BENCH_ARGS=--quick).
 bench: $(STAMP) office-deps
-	@$(BIN)/python -c "import pymupdf" >/dev/null 2>&1 || $(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@$(BIN)/python -c "import markitdown, mammoth, pymupdf" >/dev/null 2>&1 || $(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench.agency_bench
 	$(BIN)/python -m bench.deadline_bench
 	$(BIN)/python -m bench.pipeline_bench $(BENCH_ARGS)

@@ -12,6 +12,7 @@ break split (a row whose STT cell is empty right after the break) joined back.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
@@ -169,26 +170,59 @@ def _continues_header(row: Row, above: Row, vocabulary: ColumnVocabulary) -> boo
     )
 
 
-def align_short_header_line(above: list[str], line: list[str], vocabulary: ColumnVocabulary) -> list[str] | None:
-    """The sub-titles of a two-level header placed under the title that spans them, or None.
+def align_short_header_line(
+    above: list[str], line: list[str], vocabulary: ColumnVocabulary, data: Sequence[list[str]] = ()
+) -> tuple[list[str], list[str]] | None:
+    """(the header's first line, its sub-title line) as wide as the table, the sub-titles placed under the title
+    that spans them; None when ``line`` is no such line or the spanning title cannot be told.
 
     Converters that drop the cells a merge covers write the second header line with only its own cells:
-    "| Năm 2026 | Năm 2030 |" under "| STT | Chỉ tiêu | Mục tiêu | | Đơn vị theo dõi |".  The sub-titles go
-    under the one spanning title followed by as many empty cells as there are sub-titles less one.
+    "| Năm 2026 | Năm 2030 |" under "| STT | Chỉ tiêu | Mục tiêu | | Đơn vị theo dõi |" (markitdown): the
+    sub-titles go under the one title followed by as many empty cells as there are sub-titles less one.  A copy
+    from a web page drops the empty cells of the first line too ("STT | Chỉ tiêu | Mục tiêu | Đơn vị theo
+    dõi", data rows one cell wider): then the year sub-titles go under the title whose columns hold the
+    numbers in the data rows (``data``).
     """
-    line = _trimmed(line)
-    if not line or len(line) >= len(above) or not all(line) or not all(map(vocabulary.is_header_word, line)):
+    line, titles = _trimmed(line), _trimmed(above)
+    count = len(line)
+    if not line or count >= len(titles) or not all(line) or not all(map(vocabulary.is_header_word, line)):
         return None
     spans = [
         start
-        for start in range(len(above) - len(line) + 1)
-        if above[start]
-        and not any(above[start + 1 : start + len(line)])
-        and (start + len(line) == len(above) or above[start + len(line)])
+        for start in range(len(titles) - count)
+        if titles[start] and not any(titles[start + 1 : start + count]) and titles[start + count]
     ]
-    if len(spans) != 1:
+    if len(spans) == 1:
+        return titles, [""] * spans[0] + line + [""] * (len(titles) - spans[0] - count)
+    widths = [len(_trimmed(row)) for row in data if len(_trimmed(row)) > 2]  # group rows say nothing of widths
+    if spans or not widths or max(widths) != len(titles) + count - 1:
         return None
-    return [""] * spans[0] + line + [""] * (len(above) - spans[0] - len(line))
+    start = _spanning_title_by_numbers(titles, line, data, vocabulary)
+    if start is None:
+        return None
+    widened = titles[: start + 1] + [""] * (count - 1) + titles[start + 1 :]
+    return widened, [""] * start + line + [""] * (len(widened) - start - count)
+
+
+_NUMBER_CELL = re.compile(r"^[^\w]{0,3}\d[\d.,]*\s*%?$")
+
+
+def _spanning_title_by_numbers(
+    titles: list[str], line: list[str], data: Sequence[list[str]], vocabulary: ColumnVocabulary
+) -> int | None:
+    """The title over year sub-titles: the one whose columns, widened, hold the most numbers in the data rows."""
+    if not all(vocabulary.year_of(text) is not None for text in line):
+        return None
+    width = len(titles) + len(line) - 1
+    rows = [row for row in data if len(_trimmed(row)) == width]
+    scores = {
+        start: sum(1 for row in rows for text in row[start : start + len(line)] if _NUMBER_CELL.match(text.strip()))
+        for start in range(len(titles))
+        if vocabulary.role_of(titles[start]) != "stt"
+    }
+    best = max(scores.values(), default=0)
+    winners = [start for start, score in scores.items() if score == best]
+    return winners[0] if best and len(winners) == 1 else None
 
 
 def column_roles(header: list[list[str]], vocabulary: ColumnVocabulary) -> tuple[dict[int, str], dict[int, int]]:
@@ -232,12 +266,17 @@ def _with_aligned_header(rows: list[Row], vocabulary: ColumnVocabulary) -> list[
     """The piece's rows, a short second header line placed under its spanning title (``align_short_header_line``)."""
     if len(rows) < 2 or not names_columns(rows[0], vocabulary):
         return rows
-    aligned = align_short_header_line(rows[0].texts, rows[1].texts, vocabulary)
+    aligned = align_short_header_line(rows[0].texts, rows[1].texts, vocabulary, [row.texts for row in rows[2:]])
     if aligned is None:
         return rows
-    bold = bool(rows[1].cells) and all(cell.bold for cell in rows[1].cells)
-    line = Row(cells=[Cell(text=text, bold=bold and bool(text)) for text in aligned], provenance=rows[1].provenance)
-    return [rows[0], line, *rows[2:]]
+    width = max(len(aligned[0]), *(len(row.cells) for row in rows[2:]))
+    return [_header_row(texts, width, source) for texts, source in zip(aligned, rows, strict=False)] + rows[2:]
+
+
+def _header_row(texts: list[str], width: int, source: Row) -> Row:
+    bold = bool(source.cells) and all(cell.bold for cell in source.cells if cell.text)
+    cells = [Cell(text=text, bold=bold and bool(text)) for text in texts]
+    return Row(cells=cells + [Cell() for _ in range(width - len(cells))], provenance=source.provenance)
 
 
 def find_appendix_tables(document: Document, vocabulary: ColumnVocabulary | None = None) -> list[LogicalTable]:

@@ -5,7 +5,8 @@ Two table forms, one table model:
 - a run of consecutive lines that contain a tab is one table piece, one row per line (a blank line, a page
   number or a footnote between two runs is a page break: ``tables.find_appendix_tables`` stitches the pieces);
 - a Markdown pipe table (``| STT | Nhiệm vụ |`` over a ``| --- | --- |`` separator line, outer pipes
-  optional), as markitdown, pandoc and Docling write them: a backslash before a pipe keeps it inside a cell.
+  optional), as markitdown, pandoc and Docling write them: a backslash before a pipe keeps it inside a cell;
+  rows between outer pipes without a separator line are a piece too (a table continued after a page break).
 
 Anything else is one block per line, its kind read from its markup (``#`` headings, ``-``/``+`` bullets,
 ``<sup>n</sup>`` footnotes) and wording.  Inline HTML, entities and Markdown emphasis are markup, never text
@@ -47,6 +48,13 @@ def is_fully_bold(raw: str) -> bool:
 
 def is_pipe_separator(line: str) -> bool:
     return bool(_PIPE_SEPARATOR.match(line))
+
+
+def is_bare_pipe_row(line: str) -> bool:
+    """A table row written between outer pipes with no separator line above it ("| 5 | ... | ... |"): a table
+    piece that continues after a page break, as some converters write it."""
+    text = line.strip()
+    return text.startswith("|") and text.endswith("|") and len(_UNESCAPED_PIPE.findall(text)) >= 3
 
 
 def pipe_cells(line: str) -> list[str]:
@@ -128,7 +136,8 @@ def parse_text_lines(lines: list[str]) -> list[Block]:
             if not is_pipe_separator(raw):
                 table_rows.append(_pipe_row(raw, number))
             continue
-        if "|" in raw and index + 1 < len(lines) and is_pipe_separator(lines[index + 1]):
+        opens_a_table = index + 1 < len(lines) and is_pipe_separator(lines[index + 1])
+        if "|" in raw and (opens_a_table or is_bare_pipe_row(raw)):
             close_table()
             piped, table_start = True, number
             table_rows.append(_pipe_row(raw, number))

@@ -182,3 +182,36 @@ def test_agency_sections_and_model_blocks_of_one_section_all_give_tasks(prose):
 @pytest.mark.parametrize("form", [form for form in PROSE_FORMS if form != "docx"])
 def test_every_form_of_the_prose_plan_gives_the_records_of_its_docx(prose, form: str):
     assert _records(prose[form]) == _records(prose["docx"])
+
+
+def test_a_header_copied_without_its_merged_cells_takes_the_years_over_the_numbers(tmp_path: Path):
+    """A web page copied as text: the first header line lost the cell its merged title covered, the second holds
+    the years only, and the data rows are one cell wider than the first line."""
+    [table] = _tables(
+        tmp_path,
+        [
+            "TT\tChỉ tiêu\tĐơn vị tính\tLộ trình\tCơ quan theo dõi",
+            "Năm 2028\tNăm 2030",
+            "1\tHộ gia đình có địa chỉ số\t%\t70\t100\tSở Khoa học và Công nghệ",
+            "2\tNgười cao tuổi nhận trợ cấp qua tài khoản\tngười\t1.500\t3.000\tSở Y tế",
+        ],
+        suffix=".txt",
+    )
+    assert table.years == {3: 2028, 4: 2030}
+    assert table.roles[2] == "unit" and table.roles[5] == "tracking"
+
+
+def test_pipe_rows_without_a_separator_continue_the_table_after_a_page_break(tmp_path: Path):
+    [table] = _tables(
+        tmp_path,
+        [
+            "| STT | Nội dung công việc | Đơn vị chủ trì |",
+            "|---|---|---|",
+            "| 1 | Chuẩn hóa dữ liệu đất đai | Sở Nông nghiệp và Môi trường |",
+            "",
+            "7",
+            "",
+            "| 2 | Số hóa hồ sơ bệnh án | Sở Y tế |",
+        ],
+    )
+    assert [row.texts[0] for row in table.rows] == ["1", "2"]
