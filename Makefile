@@ -72,6 +72,7 @@ eval-styles: $(STAMP) office-deps
 
 # Accuracy on the samples converted to Markdown (markitdown) and copied from a web page as text (bench/text_forms.py).
 eval-forms: $(STAMP)
+	@command -v pandoc >/dev/null 2>&1 || { $(call apt_install,pandoc,pandoc); }
 	@$(BIN)/python -c "import markitdown, mammoth, pymupdf" >/dev/null 2>&1 || $(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench.text_forms
 

@@ -1,27 +1,30 @@
 """The sample plans as text and Markdown exports, and how vnplan reads them.
 
 Plans reach people as text too: converted to Markdown (markitdown: mammoth's HTML, then markdownify's pipe
-tables), or copied from a web page into a text file (a browser copies a table row as its cells separated by
-tabs, one row per line, and drops the cells a merge covers).  This module makes those forms from the sample
-DOCX files with the real converters, adds what a page-by-page copy leaves (a blank line, the page number and
-the header repeated every few rows; trailing tabs and cells still wrapped in ``<p>``), and scores what vnplan
-reads from each form against the gold files.
+tables; pandoc's GitHub Markdown), or copied from a web page into a text file (a browser copies a table row as
+its cells separated by tabs, one row per line, and drops the cells a merge covers). This module makes those
+forms from the sample DOCX files with the real converters, adds what a page-by-page copy leaves (a blank line,
+the page number and the header repeated every few rows; trailing tabs and cells still wrapped in ``<p>``), and
+scores what vnplan reads from each form against the gold files.
+
 
 ``python -m bench.text_forms`` (``make eval-forms``) prints the accuracy per form.  markitdown and mammoth
-come with the ``bench`` extra.
+come with the ``bench`` extra; ``make eval-forms`` installs pandoc where missing.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import shutil
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import lxml.html
 
-from bench.table_styles import ROOT, score
+from bench.table_styles import CONVERT_TIMEOUT_S, ROOT, score
 
 ROWS_PER_PAGE = 8
 """Rows between two page breaks in the page-by-page copy."""
@@ -32,6 +35,15 @@ def markitdown_export(docx: Path, target: Path) -> Path:
     from markitdown import MarkItDown
 
     target.write_text(MarkItDown().convert(str(docx)).text_content, encoding="utf-8")
+    return target
+
+
+def pandoc_export(docx: Path, target: Path) -> Path:
+    """The DOCX converted to GitHub Markdown by pandoc (merged cells written as empty cells)."""
+    command = shutil.which("pandoc")
+    if command is None:
+        raise RuntimeError("pandoc is not installed: run 'make eval-forms' (Debian: pandoc)")
+    subprocess.run([command, "-t", "gfm", "-o", str(target), str(docx)], check=True, timeout=CONVERT_TIMEOUT_S)
     return target
 
 
@@ -91,6 +103,7 @@ def browser_copy(docx: Path, target: Path, paged: bool = False) -> Path:
 
 FORMS: dict[str, tuple[str, Callable[[Path, Path], Path]]] = {
     "markitdown": (".md", markitdown_export),
+    "pandoc-gfm": (".md", pandoc_export),
     "browser-copy": (".txt", browser_copy),
     "browser-copy-paged": (".txt", lambda docx, target: browser_copy(docx, target, paged=True)),
 }

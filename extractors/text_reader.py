@@ -8,10 +8,12 @@ Two table forms, one table model:
   optional), as markitdown, pandoc and Docling write them: a backslash before a pipe keeps it inside a cell;
   rows between outer pipes without a separator line are a piece too (a table continued after a page break).
 
-Anything else is one block per line, its kind read from its markup (``#`` headings, ``-``/``+`` bullets,
-``<sup>n</sup>`` footnotes) and wording.  Inline HTML, entities and Markdown emphasis are markup, never text
-(``normalizers.text.clean_text``).  A piece's rows are padded to its widest row; fitting a piece to the
-table it continues is the table stitcher's job, which knows the header.
+In Markdown (``.md``/``.markdown``) the lines a converter wrapped one paragraph over are one paragraph
+(``join_soft_wrapped_lines``). Anything else is one block per line, its kind read from its markup (``#``
+headings, ``-``/``+`` bullets, ``<sup>n</sup>`` footnotes) and wording. Inline HTML, entities and Markdown
+emphasis are markup, never text (``normalizers.text.clean_text``). A piece's rows are padded to its widest
+row; fitting a piece to the table it continues is the table stitcher's job, which knows the header.
+
 """
 
 from __future__ import annotations
@@ -95,7 +97,10 @@ class TextReader(DocumentReader):
         text = self._decoded()
         if text is None:
             raise self._not_text()
-        return self._document(parse_text_lines(text.splitlines()))
+        lines = text.splitlines()
+        if self.path.suffix.lower() in MARKDOWN_SUFFIXES:
+            lines = join_soft_wrapped_lines(lines)
+        return self._document(parse_text_lines(lines))
 
     def _not_text(self) -> VnplanError:
         if sniff(self.data) is not Sniffed.OTHER:
@@ -108,6 +113,45 @@ class TextReader(DocumentReader):
         return UnreadableDocumentError(
             self.path, "not a UTF-8 text file (an old 8-bit encoding or binary data): save it as UTF-8"
         )
+
+
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+# What opens a Markdown block of its own (a heading, list item, quote, table row, HTML block): never the
+# continuation of the paragraph above.
+_BLOCK_START = re.compile(r"^\s*(?:#{1,6}\s|[-+*•]\s|\d{1,3}[.)]\s|>|\||<(?:p|div|table|h\d)\b)", re.IGNORECASE)
+_HARD_BREAK = re.compile(r"(?: {2,}|\\)$")
+_LINES_PER_BLANK = 8
+
+
+def join_soft_wrapped_lines(lines: list[str]) -> list[str]:
+    """Markdown paragraphs as one line each: converters (pandoc) wrap a paragraph over lines that only a blank
+    line or a new block ends.  A joined line is left blank in its place, so line numbers stay those of the file.
+
+    Only in a file that separates its paragraphs by blank lines (at least one blank line for every
+    ``_LINES_PER_BLANK`` lines of text outside tables): a file written one paragraph per line, without blank
+    lines, is read line by line as a text export."""
+    blank = sum(1 for line in lines if not line.strip())
+    text = sum(1 for line in lines if line.strip() and "|" not in line and "\t" not in line)  # table rows aside
+    if blank * _LINES_PER_BLANK < text:
+        return lines
+    joined = list(lines)
+    open_line: int | None = None  # the line the current paragraph started on
+    in_table = False
+    for index, line in enumerate(lines):
+        plain = line.strip()
+        heads_a_table = index + 1 < len(lines) and is_pipe_separator(lines[index + 1])
+        in_table = heads_a_table or (in_table and "|" in line and bool(plain))
+        if not plain or "\t" in line or in_table or is_pipe_separator(line):
+            open_line = None
+            continue
+        if open_line is not None and not _BLOCK_START.match(line):
+            joined[open_line] = f"{joined[open_line].rstrip()} {plain}"
+            joined[index] = ""
+        else:
+            open_line = index
+        if _HARD_BREAK.search(line) or plain.startswith(("#", "|")):
+            open_line = None
+    return joined
 
 
 def parse_text_lines(lines: list[str]) -> list[Block]:

@@ -14,6 +14,7 @@ text forms break a line that the page broke.
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 import docx
@@ -73,7 +74,9 @@ PROSE_PLAN: list[Line] = [
     ("- Theo dõi, đôn đốc việc thực hiện Kế hoạch; báo cáo UBND tỉnh trước ngày 15/12/2027.", "p"),
 ]
 
-PROSE_FORMS = ("txt", "md", "docx", "pdf")
+PROSE_FORMS = ("txt", "md", "md-wrapped", "docx", "pdf")
+"""The forms, each written to ``plan.<form>`` with the suffix before any "-" ("md-wrapped": ``.md`` wrapped at
+72 columns as pandoc writes it)."""
 _EMPHASIS = re.compile(r"\*\*(.+?)\*\*|\*(.+?)\*")
 
 
@@ -81,10 +84,17 @@ def _plain(text: str) -> str:
     return _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
 
 
-def write_prose(lines: list[Line], path: Path) -> Path:
-    """The plan in the form its suffix names (.txt, .md, .docx, .pdf)."""
-    writers = {".txt": _write_text, ".md": _write_markdown, ".docx": _write_docx, ".pdf": _write_pdf}
-    writers[path.suffix](lines, path)
+def write_prose(lines: list[Line], folder: Path, form: str) -> Path:
+    """The plan in ``form`` (one of ``PROSE_FORMS``), in ``folder``."""
+    path = folder / f"plan-{form}.{form.split('-')[0]}"
+    writers = {
+        "txt": _write_text,
+        "md": _write_markdown,
+        "md-wrapped": lambda lines, path: _write_markdown(lines, path, wrap=72),
+        "docx": _write_docx,
+        "pdf": _write_pdf,
+    }
+    writers[form](lines, path)
     return path
 
 
@@ -98,8 +108,9 @@ def _write_text(lines: list[Line], path: Path) -> None:
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
-def _write_markdown(lines: list[Line], path: Path) -> None:
-    """As a converter writes it: headings with "#", bold and italic lines in emphasis, escaped list numbers."""
+def _write_markdown(lines: list[Line], path: Path, wrap: int = 0) -> None:
+    """As a converter writes it: headings with "#", bold and italic lines in emphasis, escaped list numbers;
+    ``wrap``: paragraphs wrapped at that many columns, list items' next lines indented (pandoc's default)."""
     out: list[str] = []
     for text, kind in lines:
         text = re.sub(r"^(\d+)\. ", r"\1\\. ", text)  # "1\\. Sở ..." keeps a numbered line from being a list
@@ -109,6 +120,9 @@ def _write_markdown(lines: list[Line], path: Path) -> None:
             text = f"**{text}**"
         elif kind == "i":
             text = f"*{text}*"
+        if wrap and kind != "h":
+            indent = "  " if text[:2] in ("- ", "+ ") else ""
+            text = "\n".join(textwrap.wrap(text.replace("\n", " "), wrap, subsequent_indent=indent))
         out += [*text.split("\n"), ""]
     path.write_text("\n".join(out), encoding="utf-8")
 

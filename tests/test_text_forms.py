@@ -150,7 +150,7 @@ def test_real_text_between_two_pieces_still_ends_the_table(tmp_path: Path):
 @pytest.fixture(scope="module")
 def prose(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PlanRecords]:
     folder = tmp_path_factory.mktemp("prose")
-    return {form: process_file(write_prose(PROSE_PLAN, folder / f"plan.{form}")) for form in PROSE_FORMS}
+    return {form: process_file(write_prose(PROSE_PLAN, folder, form)) for form in PROSE_FORMS}
 
 
 def test_agency_sections_and_model_blocks_of_one_section_all_give_tasks(prose):

@@ -77,3 +77,43 @@ def test_text_in_legacy_vietnamese_fonts_is_read_as_unicode(tmp_path: Path) -> N
     blocks = TextReader(path).convert().blocks
     assert blocks[0].text == "Hội Liên hiệp Phụ nữ tỉnh"
     assert [cell.text for cell in blocks[-1].rows[0].cells] == ["1", "Sở Ngoại vụ"]
+
+
+def test_markdown_paragraphs_wrapped_over_lines_are_one_block_each(tmp_path: Path):
+    path = tmp_path / "wrapped.md"
+    path.write_text(
+        "\n".join(
+            [
+                "**IV. NHIỆM VỤ CỤ THỂ**",
+                "",
+                "1\\. Sở Công Thương",
+                "",
+                "- Xây dựng sàn giao dịch thương mại điện tử của tỉnh có xác thực",
+                "  người dùng qua tài khoản định danh điện tử VNeID.",
+                "",
+                "+ Tiến độ: Quý III/2028.",
+                "",
+                "Các cơ quan, đơn vị báo cáo kết quả về Sở Công Thương",
+                "trước ngày 15/12/2028.  ",
+                "Nội dung báo cáo theo mẫu.",
+                "",
+                "| TT | Nhiệm vụ |",
+                "| --- | --- |",
+                "| 1 | Số hóa |",
+                "| 2 | Kết nối |",
+            ]
+        ),
+        encoding="utf-8",
+    )
+    blocks = TextReader(path).convert().blocks
+    assert [block.text for block in blocks if not block.is_table] == [
+        "IV. NHIỆM VỤ CỤ THỂ",
+        "1. Sở Công Thương",
+        "- Xây dựng sàn giao dịch thương mại điện tử của tỉnh có xác thực người dùng qua tài khoản định danh điện "
+        "tử VNeID.",
+        "+ Tiến độ: Quý III/2028.",
+        "Các cơ quan, đơn vị báo cáo kết quả về Sở Công Thương trước ngày 15/12/2028.",
+        "Nội dung báo cáo theo mẫu.",  # after a hard line break
+    ]
+    assert [row.texts for row in blocks[-1].rows] == [["TT", "Nhiệm vụ"], ["1", "Số hóa"], ["2", "Kết nối"]]
+    assert blocks[2].provenance.line == 5
