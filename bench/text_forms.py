@@ -38,12 +38,13 @@ def markitdown_export(docx: Path, target: Path) -> Path:
     return target
 
 
-def pandoc_export(docx: Path, target: Path) -> Path:
-    """The DOCX converted to GitHub Markdown by pandoc (merged cells written as empty cells)."""
+def pandoc_export(docx: Path, target: Path, flavour: str = "gfm") -> Path:
+    """The DOCX converted to Markdown by pandoc: GitHub Markdown ("gfm": pipe tables, merged cells written as
+    empty cells) or strict Markdown ("markdown_strict": every table as HTML inside the Markdown)."""
     command = shutil.which("pandoc")
     if command is None:
         raise RuntimeError("pandoc is not installed: run 'make eval-forms' (Debian: pandoc)")
-    subprocess.run([command, "-t", "gfm", "-o", str(target), str(docx)], check=True, timeout=CONVERT_TIMEOUT_S)
+    subprocess.run([command, "-t", flavour, "-o", str(target), str(docx)], check=True, timeout=CONVERT_TIMEOUT_S)
     return target
 
 
@@ -104,6 +105,7 @@ def browser_copy(docx: Path, target: Path, paged: bool = False) -> Path:
 FORMS: dict[str, tuple[str, Callable[[Path, Path], Path]]] = {
     "markitdown": (".md", markitdown_export),
     "pandoc-gfm": (".md", pandoc_export),
+    "pandoc-html-tables": (".md", lambda docx, target: pandoc_export(docx, target, "markdown_strict")),
     "browser-copy": (".txt", browser_copy),
     "browser-copy-paged": (".txt", lambda docx, target: browser_copy(docx, target, paged=True)),
 }

@@ -1,12 +1,14 @@
 """Reader for text exports (``.txt``/``.md``/``.markdown``): Markdown-ish lines, inline HTML, tables.
 
-Two table forms, one table model:
+Three table forms, one table model:
 
 - a run of consecutive lines that contain a tab is one table piece, one row per line (a blank line, a page
   number or a footnote between two runs is a page break: ``tables.find_appendix_tables`` stitches the pieces);
 - a Markdown pipe table (``| STT | Nhiệm vụ |`` over a ``| --- | --- |`` separator line, outer pipes
   optional), as markitdown, pandoc and Docling write them: a backslash before a pipe keeps it inside a cell;
-  rows between outer pipes without a separator line are a piece too (a table continued after a page break).
+  rows between outer pipes without a separator line are a piece too (a table continued after a page break);
+- an HTML table (``<table>`` ... ``</table>``, as converters write a table with merged cells or several
+  paragraphs in a cell), read by ``extractors.html_tables``.
 
 In Markdown (``.md``/``.markdown``) the lines a converter wrapped one paragraph over are one paragraph
 (``join_soft_wrapped_lines``). Anything else is one block per line, its kind read from its markup (``#``
@@ -23,6 +25,7 @@ import re
 
 from extractors.base import DocumentReader
 from extractors.errors import TruncatedFileError, UnreadableDocumentError, VnplanError
+from extractors.html_tables import html_tables
 from extractors.layout import classify_line
 from extractors.model import Block, BlockKind, Cell, Document, Provenance, Row
 from extractors.sniff import Sniffed, sniff
@@ -115,12 +118,32 @@ class TextReader(DocumentReader):
         )
 
 
+_HTML_TABLE_OPEN = re.compile(r"<table\b", re.IGNORECASE)
+_HTML_TABLE_CLOSE = re.compile(r"</table\s*>", re.IGNORECASE)
+
+
+def _html_table_end(lines: list[str], start: int) -> int:
+    """The line that closes the HTML table opened on line ``start`` (nested tables counted), else the last."""
+    depth = 0
+    for index in range(start, len(lines)):
+        depth += len(_HTML_TABLE_OPEN.findall(lines[index])) - len(_HTML_TABLE_CLOSE.findall(lines[index]))
+        if depth <= 0:
+            return index
+    return len(lines) - 1
+
+
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 # What opens a Markdown block of its own (a heading, list item, quote, table row, HTML block): never the
 # continuation of the paragraph above.
 _BLOCK_START = re.compile(r"^\s*(?:#{1,6}\s|[-+*•]\s|\d{1,3}[.)]\s|>|\||<(?:p|div|table|h\d)\b)", re.IGNORECASE)
 _HARD_BREAK = re.compile(r"(?: {2,}|\\)$")
 _LINES_PER_BLANK = 8
+
+
+def _is_prose_line(line: str) -> bool:
+    """A line of text outside tables (pipe or tab rows, HTML lines)."""
+    plain = line.strip()
+    return bool(plain) and "|" not in plain and "\t" not in line and not plain.startswith("<")
 
 
 def join_soft_wrapped_lines(lines: list[str]) -> list[str]:
@@ -131,7 +154,7 @@ def join_soft_wrapped_lines(lines: list[str]) -> list[str]:
     ``_LINES_PER_BLANK`` lines of text outside tables): a file written one paragraph per line, without blank
     lines, is read line by line as a text export."""
     blank = sum(1 for line in lines if not line.strip())
-    text = sum(1 for line in lines if line.strip() and "|" not in line and "\t" not in line)  # table rows aside
+    text = sum(1 for line in lines if _is_prose_line(line))
     if blank * _LINES_PER_BLANK < text:
         return lines
     joined = list(lines)
@@ -174,8 +197,17 @@ def parse_text_lines(lines: list[str]) -> list[Block]:
             table_rows.clear()
         piped = False
 
+    html_end = -1  # the last line of the HTML table being read
     for index, raw in enumerate(lines):
         number = index + 1
+        if index <= html_end:
+            continue
+        if _HTML_TABLE_OPEN.search(raw):
+            close_table()
+            html_end = _html_table_end(lines, index)
+            for rows in html_tables("\n".join(lines[index : html_end + 1]), line=number):
+                blocks.append(Block(BlockKind.TABLE, provenance=Provenance(line=number), rows=rows))
+            continue
         if piped and "|" in raw and raw.strip():
             if not is_pipe_separator(raw):
                 table_rows.append(_pipe_row(raw, number))

@@ -215,3 +215,43 @@ def test_pipe_rows_without_a_separator_continue_the_table_after_a_page_break(tmp
         ],
     )
     assert [row.texts[0] for row in table.rows] == ["1", "2"]
+
+
+def test_an_html_table_inside_markdown_is_read_with_its_merged_cells(tmp_path: Path):
+    """pandoc and other converters write a table with merged cells as HTML inside the Markdown."""
+    tables = _tables(
+        tmp_path,
+        [
+            "**Phụ lục I**",
+            "",
+            "<table>",
+            "<thead>",
+            '<tr class="header"><th rowspan="2">TT</th><th rowspan="2">Chỉ tiêu</th>'
+            '<th colspan="2">Mục tiêu</th><th rowspan="2">Cơ quan theo dõi</th></tr>',
+            "<tr><th>Năm 2027</th><th>Năm 2029</th></tr>",
+            "</thead>",
+            "<tbody>",
+            '<tr><td><strong>I</strong></td><td colspan="4"><strong>Y tế số</strong></td></tr>',
+            "<tr><td>1</td><td><p>Tỷ lệ trạm y tế</p><p>dùng bệnh án điện tử</p></td><td>50</td>"
+            "<td>100</td><td>Sở Y tế<sup>2</sup></td></tr>",
+            "</tbody>",
+            "</table>",
+            "",
+            "<table><tr><th>STT</th><th>Nhiệm vụ</th><th>Cơ quan chủ trì</th></tr>",
+            '<tr><td>1</td><td>Kết nối dữ liệu tiêm chủng</td><td rowspan="2">Sở Y tế</td></tr>',
+            "<tr><td>2</td><td>Cấp giấy chứng sinh điện tử &amp; báo tử</td></tr>",
+            "</table>",
+        ],
+    )
+    targets, tasks = tables
+    assert (targets.kind, targets.years) == ("targets", {2: 2027, 3: 2029})
+    assert targets.roles[4] == "tracking"
+    assert [row.texts for row in targets.rows] == [
+        ["I", "Y tế số", "", "", ""],
+        ["1", "Tỷ lệ trạm y tế dùng bệnh án điện tử", "50", "100", "Sở Y tế"],
+    ]
+    assert tasks.kind == "tasks"
+    assert [row.texts for row in tasks.rows] == [
+        ["1", "Kết nối dữ liệu tiêm chủng", "Sở Y tế"],
+        ["2", "Cấp giấy chứng sinh điện tử & báo tử", "Sở Y tế"],  # the merged lead cell, for both rows
+    ]
