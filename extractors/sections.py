@@ -45,11 +45,12 @@ from normalizers.text import fold
 
 # A line's list marker, by kind: the kind decides whether a line is a task, a sub-point or a heading.
 _MARKER = re.compile(
-    r"^\s*(?:(?P<plus>(?:[-–•*]\s*)?\+)|(?P<dash>[-–•*▪◦])|(?P<letter>[a-zđ]\))|(?P<paren>\d{1,2}\))"
+    r"^\s*(?:(?P<plus>(?:[-–•*]\s*)?\+)|(?P<dash>[-–•*▪◦●○■□➢►\uf0a7\uf0b7])|(?P<letter>[a-zđ]\))|(?P<paren>\d{1,2}\))"
     r"|(?P<decimal>\d{1,2}(?:\.\d{1,2})+\.?)|(?P<arabic>\d{1,2}\.)|(?P<roman>[IVXLC]{1,6}\.)|(?P<upper>[A-ZĐ][.)]))"
     r"(?=\s|$)\s*"
 )
 _SENTENCE_END = (".", ";", ":", "!", "?")
+_CLOSING_NOTE = re.compile(r"\s*\([^()]*\)$")
 _PART_HEADING_MAX_WORDS = 20
 
 
@@ -195,7 +196,9 @@ class _AgencySectionReader:
         if unit_heading(block.text):
             self.group = None  # a model block: the task_units reader's
             return
-        heading_like = marker not in ("dash", "plus") and (looks_like_heading(block) or block.bold)
+        # A numbered line ending in a colon ("1. Công an tỉnh:") is heading-like too when it names an agency.
+        numbered = marker not in ("none", "dash", "plus")
+        heading_like = marker not in ("dash", "plus") and (looks_like_heading(block) or block.bold or numbered)
         if heading_like and self._heading(block.text, marker, body):
             return
         if self.group is not None:
@@ -284,8 +287,9 @@ def _printed_number(text: str) -> str:
 
 
 def _agency_title(body: str) -> str:
-    """A heading's title as an agency name: end punctuation and an opening phrase ("Đối với ...") dropped."""
-    title = body.strip().rstrip(" .:;")
+    """A heading's title as an agency name: end punctuation, a closing note in brackets ("(cơ quan thường
+    trực)") and an opening phrase ("Đối với ...") dropped."""
+    title = _CLOSING_NOTE.sub("", body.strip().rstrip(" .:;")).rstrip(" .:;")
     folded = fold(title)
     for opener in default_document_vocabulary().agency_heading_openers:
         if folded.startswith(opener + " "):

@@ -214,3 +214,19 @@ def test_model_blocks_before_agency_sections_in_letter_parts_are_all_read_in_ord
     ]
     assert [t.position for t in tasks] == [0, 1]
     assert "Sở Tài chính" not in " ".join(tasks[0].details.values())
+
+
+def test_agency_headings_with_a_closing_note_and_symbol_bullets():
+    tasks = _section_tasks(
+        [
+            "III. NHIỆM VỤ CỤ THỂ",
+            "1. Công an tỉnh (cơ quan thường trực):",
+            "● Tổ chức cấp căn cước cho người dân tại nơi cư trú.",
+            "○ Thời hạn: Quý I/2028.",
+            "● Hướng dẫn kích hoạt tài khoản định danh điện tử.",
+        ]
+    )
+    assert [(t.group_title, t.stt, t.task, t.fields) for t in tasks] == [
+        ("Công an tỉnh", "1", "Tổ chức cấp căn cước cho người dân tại nơi cư trú.", {"deadline": "Quý I/2028."}),
+        ("Công an tỉnh", "2", "Hướng dẫn kích hoạt tài khoản định danh điện tử.", {}),
+    ]

@@ -15,7 +15,7 @@ from extractors.tables import find_appendix_tables
 from extractors.text_reader import TextReader
 from pipeline.documents import process_file
 from schemas.records import PlanRecords
-from tests.plan_forms import MARKDOWN_FORMS, sample_plan, write_docx, write_markdown, write_tab_text
+from tests.plan_forms import MARKDOWN_FORMS, Style, sample_plan, write_docx, write_markdown, write_pdf, write_tab_text
 from tests.prose_forms import PROSE_FORMS, PROSE_PLAN, write_prose
 
 
@@ -255,3 +255,19 @@ def test_an_html_table_inside_markdown_is_read_with_its_merged_cells(tmp_path: P
         ["1", "Kết nối dữ liệu tiêm chủng", "Sở Y tế"],
         ["2", "Cấp giấy chứng sinh điện tử & báo tử", "Sở Y tế"],  # the merged lead cell, for both rows
     ]
+
+
+def test_tab_text_markdown_docx_and_pdf_of_one_plan_give_the_same_record_ids(forms):
+    folder, from_docx = forms
+    plan = sample_plan(repeat_tasks=3)
+    paths = [
+        write_tab_text(plan, folder / "ids.txt", messy=True),
+        write_markdown(plan, folder / "ids.md", "markdown-short-subheader"),
+        write_pdf(plan, folder / "ids.pdf", Style(borders="booktabs")),
+    ]
+    expected = [record["target_id"] for record in from_docx["targets"]] + [
+        record["task_id"] for record in from_docx["tasks"]
+    ]
+    for path in paths:
+        read = process_file(path)
+        assert [t.target_id for t in read.targets] + [t.task_id for t in read.tasks] == expected, path.name
