@@ -30,6 +30,7 @@ class AppendixRow:
     cells: dict[str, str] = field(default_factory=dict)  # role -> cell text
     values: list[tuple[int, str]] = field(default_factory=list)  # (year, cell text)
     page: int | None = None
+    table_block: int = 0  # index of the document block its table starts at
 
 
 def normalize_stt(text: str) -> str | None:
@@ -75,6 +76,7 @@ def read_table_rows(table: LogicalTable, start: int = 0) -> list[AppendixRow]:
                 cells={role: texts[column] for role, column in columns.items() if role != "stt"},
                 values=[(year, texts[column]) for column, year in sorted(table.years.items())],
                 page=row.provenance.page,
+                table_block=table.start_block,
             )
         )
     return records

@@ -105,6 +105,8 @@ class LogicalTable:
     roles: dict[int, str]
     years: dict[int, int]
     rows: list[Row] = field(default_factory=list)
+    start_block: int = 0
+    """Index of the document block its first piece is."""
 
     @property
     def width(self) -> int:
@@ -284,7 +286,7 @@ def find_appendix_tables(document: Document, vocabulary: ColumnVocabulary | None
     vocabulary = vocabulary or default_vocabulary()
     tables: list[LogicalTable] = []
     current: LogicalTable | None = None
-    for block in document.blocks:
+    for index, block in enumerate(document.blocks):
         if not block.is_table:
             if not _is_between_pieces(block):
                 current = None  # real text between two pieces: the table has ended
@@ -304,7 +306,7 @@ def find_appendix_tables(document: Document, vocabulary: ColumnVocabulary | None
         kind = vocabulary.table_kind(set(roles.values()) | ({YEAR_ROLE} if years else set()))
         if kind is None:
             continue
-        current = LogicalTable(kind=kind, header=header, roles=roles, years=years)
+        current = LogicalTable(kind=kind, header=header, roles=roles, years=years, start_block=index)
         tables.append(current)
         _append_piece(current, rows[size:], vocabulary, after_break=False)
     return tables

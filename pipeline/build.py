@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
 from extractors.appendix import AppendixRow
+from extractors.completeness import Finding
 from extractors.directives import DirectiveSentence
 from extractors.metadata import DocumentMetadata
 from extractors.model import Document
@@ -15,9 +16,10 @@ from normalizers.assignments import default_assignment_reader
 from normalizers.deadlines import describe_deadline, parse_deadline, plan_years, reference_year
 from normalizers.text import clean_optional, clean_text
 from pipeline.ids import plan_key, record_id
-from pipeline.overrides import DOCUMENT_FIELD, subject_of
+from pipeline.overrides import COMPLETENESS_FIELD, NO_TASK_LIST, is_complete, subject_of
 from schemas.records import (
     AgencyRef,
+    CompletenessFinding,
     Deadline,
     DocumentRecord,
     PlanRecords,
@@ -28,9 +30,27 @@ from schemas.records import (
     TaskSource,
 )
 
-NO_TASK_LIST = "no task list found: no appendix task table and no body section that assigns tasks"
+FINDING_REASONS = {
+    "critical": "incomplete plan, held back from publishing: an appendix the plan refers to was not read",
+    "incomplete": "incomplete plan: rows the plan numbers or counts were not read",
+    "review": "check: the plan's own numbering or count looks wrong, nothing is known to be missing",
+}
 READ_BY_OCR = "read by OCR: check the text"
 Built = TypeVar("Built", TargetRecord, TaskRecord)
+
+
+def completeness_finding(finding: Finding) -> CompletenessFinding:
+    return CompletenessFinding(
+        kind=finding.kind,  # type: ignore[arg-type]  # validated by pydantic
+        severity=finding.severity,
+        where=finding.where,
+        group=finding.group,
+        numbers=list(finding.numbers),
+        expected=finding.expected,
+        found=finding.found,
+        message=finding.message,
+        key=finding.key,
+    )
 
 
 def document_record(document: Document, meta: DocumentMetadata) -> DocumentRecord:
@@ -246,9 +266,15 @@ def build_plan(
     appendix: dict[str, list[AppendixRow]],
     directives: list[DirectiveSentence],
     sections: list[SectionTask] | None = None,
+    findings: list[Finding] | None = None,
 ) -> PlanRecords:
-    """read → extract has been done: here every extracted row becomes a canonical record."""
-    doc = document_record(document, meta)
+    """read → extract has been done: here every extracted row becomes a canonical record.
+
+    ``findings``: what ``extractors.completeness`` found missing; each is a review row of the document."""
+    completeness = [completeness_finding(finding) for finding in findings or []]
+    doc = document_record(document, meta).model_copy(
+        update={"completeness": completeness, "complete": is_complete(completeness)}
+    )
     builder = RecordBuilder(doc, document.ocr_pages)
     targets = [builder.target(row) for row in appendix["targets"]]
     tasks = [builder.task(row) for row in appendix["tasks"]]
@@ -256,6 +282,7 @@ def build_plan(
     tasks += [builder.directive(directive) for directive in directives]
     targets = [builder.read_by_ocr(target) for target in targets]
     tasks = [builder.read_by_ocr(task) for task in tasks]
-    if not appendix["tasks"] and not sections:
-        builder.flag(doc.plan_key, DOCUMENT_FIELD, "", "no tasks", NO_TASK_LIST)
+    for finding in completeness:
+        reason = NO_TASK_LIST if finding.kind == "no_tasks" else FINDING_REASONS[finding.severity]
+        builder.flag(doc.plan_key, COMPLETENESS_FIELD, finding.key, finding.message, reason)
     return PlanRecords(document=doc, targets=targets, tasks=tasks, review=builder.review)

@@ -11,6 +11,7 @@ from pathlib import Path
 from extractors.limits import DEFAULT_LIMITS, ResourceLimits
 from pipeline.overrides import DEFAULT_OVERRIDES_PATH
 from pipeline.run_result import RunResult
+from schemas.records import PlanRecords
 
 STATE_DIR = Path("state")
 
@@ -30,8 +31,16 @@ def configure_prefect(state_dir: Path, quiet: bool) -> None:
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
 
 
+def _completeness(plan: PlanRecords) -> str:
+    """ "yes", or how many findings say rows are missing (the WARNING lines below the table say which)."""
+    open_ = [f for f in plan.document.completeness if not f.accepted and f.severity != "review"]
+    checks = [f for f in plan.document.completeness if not f.accepted and f.severity == "review"]
+    verdict = "yes" if not open_ else f"NO ({len(open_)} missing)"
+    return verdict + (f", {len(checks)} to check" if checks else "")
+
+
 def summary_table(result: RunResult) -> str:
-    header = ("plan", "province", "type", "number", "period", "from", "alternates", "targets", "tasks")
+    header = ("plan", "province", "type", "number", "period", "from", "alternates", "targets", "tasks", "complete")
     rows = [header]
     for plan in result.plans:
         doc = plan.document
@@ -46,6 +55,7 @@ def summary_table(result: RunResult) -> str:
                 str(len(doc.alternate_sources)),
                 str(len(plan.targets)),
                 str(len(plan.tasks)),
+                _completeness(plan),
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
@@ -64,6 +74,11 @@ def summary_table(result: RunResult) -> str:
         kept = f" (quarantined: {failure.quarantined})" if failure.quarantined else ""
         lines.append(f"FAILED {failure.path}: {failure.reason}{kept}")
     lines.extend(f"WARNING {warning.path}: {warning.reason}" for warning in result.warnings)
+    lines.extend(
+        f"HELD BACK {plan.document.source_path}: not published, an appendix it refers to was not read; accept the "
+        "finding in the review sheet (vnplan review export) if the plan really is so"
+        for plan in result.held_back
+    )
     lines.append(
         f"{result.overrides_applied} override(s) applied, {len(result.stale_overrides)} stale (kept in the file)"
     )
@@ -99,7 +114,8 @@ def quality_lines(result: RunResult) -> list[str]:
         label = "CRITICAL" if item.severity == "critical" else "WARNING"
         where = f"{item.table}.{item.column}" if item.column else item.table
         examples = f" e.g. {', '.join(item.unexpected_examples)}" if item.unexpected_examples else ""
-        lines.append(f"{label} {where}: {item.expectation} ({item.unexpected_count} row(s)){examples}")
+        said = f" - {item.description}" if item.description else ""
+        lines.append(f"{label} {where}: {item.expectation}{said} ({item.unexpected_count} row(s)){examples}")
     if result.published:
         lines.append(f"published: {result.run_dir} (now the current dataset)")
     else:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from extractors.appendix import extract_appendix
+from extractors.completeness import check_completeness
 from extractors.directives import extract_directives
 from extractors.errors import NotAPlanError
 from extractors.limits import DEFAULT_LIMITS, ResourceLimits, budget_scope
@@ -49,8 +50,9 @@ def _stages(path: Path, on_stage: StageListener, check: Callable[[str], None]) -
     check("the end of extraction")
     if not (appendix["targets"] or appendix["tasks"] or sections or directives):
         _unless_titled_as_a_plan(path, metadata.doc_type)
+    findings = check_completeness(document, appendix, task_list.sections, sections)
     on_stage("normalize")
-    plan = build_plan(document, metadata, appendix, directives, sections)
+    plan = build_plan(document, metadata, appendix, directives, sections, findings)
     on_stage("validate")
     # The records were built field by field with model_copy, which skips validation: check them whole.
     return PlanRecords.model_validate(plan.model_dump())

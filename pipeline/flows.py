@@ -44,7 +44,7 @@ from prefect.utilities.annotations import quote
 from extractors.errors import VnplanError
 from extractors.limits import DEFAULT_LIMITS, ResourceLimits
 from pipeline.documents import process_file
-from pipeline.overrides import DEFAULT_OVERRIDES_PATH, DOCUMENT_FIELD, apply_overrides, load_overrides
+from pipeline.overrides import DEFAULT_OVERRIDES_PATH, apply_overrides, load_overrides
 from pipeline.progress import RunListener, SilentListener
 from pipeline.publish import write_dataset, write_manifest
 from pipeline.quality import QualitySettings, check_tables, run_quality_gate
@@ -446,24 +446,38 @@ def _manifest(
         "sources": result.sources,
         "summary": result.summary(),
         "documents": [outcome.as_dict() for outcome in result.documents],
-        "plans": [
-            {
-                "doc_id": p.document.doc_id,
-                "plan_key": p.document.plan_key,
-                "source_path": p.document.source_path,
-                "alternate_sources": p.document.alternate_sources,
-                "targets": len(p.targets),
-                "tasks": len(p.tasks),
-                "review": len(p.review),
-            }
-            for p in result.plans
-        ],
+        "plans": [_plan_entry(p) for p in result.plans],
+        "held_back": [_plan_entry(p) for p in result.held_back],
         "failures": [failure.as_dict() for failure in result.failures],
         "warnings": [{"path": w.path, "reason": w.reason} for w in result.warnings],
         "overrides_file": result.overrides_file,
         "overrides_applied": result.overrides_applied,
         "stale_overrides": [stale.as_dict() for stale in result.stale_overrides],
         "quality": result.quality.as_dict(relative_to=run_dir.resolve()) if result.quality else None,
+    }
+
+
+def is_held_back(plan: PlanRecords) -> bool:
+    """A plan referring to an appendix that was not read is not published until a person accepts the finding:
+    published, it would pass for a plan without those targets or tasks."""
+    return any(f.severity == "critical" and not f.accepted for f in plan.document.completeness)
+
+
+def _plan_entry(plan: PlanRecords) -> dict[str, Any]:
+    doc = plan.document
+    return {
+        "doc_id": doc.doc_id,
+        "plan_key": doc.plan_key,
+        "source_path": doc.source_path,
+        "alternate_sources": doc.alternate_sources,
+        "targets": len(plan.targets),
+        "tasks": len(plan.tasks),
+        "review": len(plan.review),
+        "complete": doc.complete,
+        "completeness": [
+            {"kind": f.kind, "severity": f.severity, "message": f.message, "accepted": f.accepted}
+            for f in doc.completeness
+        ],
     }
 
 
@@ -506,16 +520,17 @@ def ingest(
         inbox_paths = [str(p) for p in inbox]
         return _record_unchanged(result, out, hashes, previous, same_as, inbox_paths, started, clock, keep_runs)
     plans = _process_all(files, hashes, out, version.key, result, execution, limits)
-    result.plans, result.stale_overrides = apply_overrides(merge_formats(plans), decisions)
+    checked, result.stale_overrides = apply_overrides(merge_formats(plans), decisions)
     result.overrides_applied = len(decisions) - len(result.stale_overrides)
+    result.plans = [plan for plan in checked if not is_held_back(plan)]
+    result.held_back = [plan for plan in checked if is_held_back(plan)]
 
     _listener.step("writing the run folder")
     result.run_dir = run_dir = new_run_dir(out)
-    write_dataset(result.plans, run_dir, [failure.review_item() for failure in result.failures])
+    # The review rows of the plans held back stay in the queue: accepting their finding publishes them.
+    write_dataset(result.plans, run_dir, [failure.review_item() for failure in result.failures], result.held_back)
     _listener.step("quality gate")
-    plan_keys = {plan.document.plan_key for plan in result.plans}
-    accepted = {o.record_id for o in decisions if o.field == DOCUMENT_FIELD} & plan_keys
-    tables = check_tables(result.plans, _previous_rows(previous), accepted)
+    tables = check_tables(result.plans, _previous_rows(previous))
     result.quality = run_quality_gate(tables, run_dir, quality)
     result.published = result.quality.passed
     result.seconds = time.perf_counter() - clock

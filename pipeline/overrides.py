@@ -26,8 +26,10 @@ from normalizers.text import clean_text
 from pipeline.publish import atomic_write_text
 from schemas.records import (
     AgencyRef,
+    CompletenessFinding,
     Deadline,
     DeadlineKind,
+    DocumentRecord,
     Milestone,
     PlanRecords,
     ReviewSubject,
@@ -39,9 +41,12 @@ OVERRIDES_VERSION = 1
 DEFAULT_OVERRIDES_PATH = Path("state/overrides.json")
 AGENCY_FIELDS = ("lead", "support", "tracking_agencies")
 DEADLINE_FIELD = "deadline"
-DOCUMENT_FIELD = "tasks"  # a document-level review row: the document has no task list
+COMPLETENESS_FIELD = "completeness"  # a document-level review row: a completeness finding (raw: its key)
+DOCUMENT_FIELD = "tasks"  # before schema 1.5: "the document has no task list"; kept as accepting that finding
+NO_TASKS_KEY = "no_tasks"  # the key of the "no task at all" finding
+NO_TASK_LIST = "no task list found: no appendix task table and no body section that assigns tasks"
 FILE_FIELD = "file"  # a document-level review row: the file could not be processed and was quarantined
-REVIEW_FIELDS = (DEADLINE_FIELD, DOCUMENT_FIELD, *AGENCY_FIELDS)  # the fields a review row can be about
+REVIEW_FIELDS = (DEADLINE_FIELD, COMPLETENESS_FIELD, DOCUMENT_FIELD, *AGENCY_FIELDS)  # a review row's fields
 Decision = Literal["accept", "correct"]
 OverrideKey = tuple[str, str, str]
 R = TypeVar("R", TaskRecord, TargetRecord)
@@ -65,7 +70,7 @@ def is_iso_date(value: str) -> bool:
 
 def subject_of(field: str) -> ReviewSubject:
     """What kind of value a record field holds."""
-    if field in (DOCUMENT_FIELD, FILE_FIELD):
+    if field in (COMPLETENESS_FIELD, DOCUMENT_FIELD, FILE_FIELD):
         return "document"
     return "deadline" if field == DEADLINE_FIELD else "agency"
 
@@ -100,7 +105,7 @@ class Override(BaseModel):
         if self.subject != subject_of(self.field):
             raise ValueError(f"subject {self.subject!r} does not fit field {self.field!r}")
         if self.subject == "document" and self.decision != "accept":
-            raise ValueError("a document without a task list can only be accepted")
+            raise ValueError("a document finding can only be accepted")
         if self.due is not None and not is_iso_date(self.due):
             raise ValueError(f"due {self.due!r} is not a date YYYY-MM-DD")
         if self.decision == "correct" and self.subject == "deadline" and self.kind is None:
@@ -268,15 +273,17 @@ def apply_overrides(
     for p, plan in enumerate(plans):
         located.update((t.task_id, (p, i, True)) for i, t in enumerate(plan.tasks))
         located.update((t.target_id, (p, i, False)) for i, t in enumerate(plan.targets))
-    documents = {plan.document.plan_key for plan in plans}
+    documents = {plan.document.plan_key: plan for plan in plans}
     answered: set[OverrideKey] = set()
     stale: list[StaleOverride] = []
     for o in sorted(overrides, key=lambda item: item.key):
-        if o.field == DOCUMENT_FIELD:  # "yes, this document has no task list" (an accept, by validation)
-            if o.record_id in documents:
-                answered.add((o.record_id, o.field, clean_text(o.raw)))
-            else:
+        if o.field in (COMPLETENESS_FIELD, DOCUMENT_FIELD):  # "the plan really is so" (an accept, by validation)
+            if o.record_id not in documents:
                 stale.append(StaleOverride(o, "no document with this plan key in this run"))
+            elif not _accept_finding(documents[o.record_id], o):
+                stale.append(StaleOverride(o, "the plan has no such completeness finding any more"))
+            else:
+                answered.add((o.record_id, COMPLETENESS_FIELD, _finding_key(o)))
             continue
         if o.record_id not in located:
             stale.append(StaleOverride(o, "no record with this id in this run"))
@@ -298,6 +305,7 @@ def apply_overrides(
     updated = [
         plan.model_copy(
             update={
+                "document": with_accepted_findings(plan.document, answered),
                 "tasks": tasks[p],
                 "targets": targets[p],
                 "review": [i for i in plan.review if (i.record_id, i.field, clean_text(i.raw)) not in answered],
@@ -306,3 +314,32 @@ def apply_overrides(
         for p, plan in enumerate(plans)
     ]
     return updated, stale
+
+
+def _finding_key(o: Override) -> str:
+    """The key of the finding an override accepts; a pre-1.5 "no task list" accept names the no-tasks one."""
+    return clean_text(o.raw) if o.field == COMPLETENESS_FIELD else NO_TASKS_KEY
+
+
+def _accept_finding(plan: PlanRecords, o: Override) -> bool:
+    """Whether the plan has the finding the override accepts."""
+    key = _finding_key(o)
+    return any(finding.key == key for finding in plan.document.completeness)
+
+
+def with_accepted_findings(document: DocumentRecord, answered: set[OverrideKey]) -> DocumentRecord:
+    """The document with the findings a person accepted marked so, and ``complete`` from the open ones."""
+    if not document.completeness:
+        return document
+    plan_key = document.plan_key
+
+    def accepted(finding: CompletenessFinding) -> bool:
+        return finding.accepted or (plan_key, COMPLETENESS_FIELD, finding.key) in answered
+
+    findings = [finding.model_copy(update={"accepted": accepted(finding)}) for finding in document.completeness]
+    return document.model_copy(update={"completeness": findings, "complete": is_complete(findings)})
+
+
+def is_complete(findings: Iterable[CompletenessFinding]) -> bool:
+    """No critical or incomplete finding is open."""
+    return not any(f.severity != "review" and not f.accepted for f in findings)

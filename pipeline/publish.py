@@ -51,12 +51,28 @@ def _write_table(path: Path, rows: list[dict[str, Any]], schema: pa.Schema, csv:
         atomic_write(path.with_suffix(".csv"), lambda target: pa_csv.write_csv(table, target))
 
 
-def write_dataset(plans: list[PlanRecords], out: Path, unread: Sequence[ReviewItem] = ()) -> None:
+HELD_BACK_DIR = "held_back"
+
+
+def write_dataset(
+    plans: list[PlanRecords],
+    out: Path,
+    unread: Sequence[ReviewItem] = (),
+    held_back: Sequence[PlanRecords] = (),
+) -> None:
     """Write these plans as the dataset in ``out`` (stale per-plan JSON files are removed).
 
     ``unread`` are the review rows of the files that could not be processed: they join the review queue.
+    ``held_back`` are plans read but not published (``pipeline.flows.is_held_back``): their JSON goes to
+    ``held_back/`` beside the dataset, for a person to see what was read, and their review rows join the queue.
     Ids are not checked here: the quality gate checks them before the dataset is published.
     """
+    if held_back:
+        held_dir = out / HELD_BACK_DIR
+        held_dir.mkdir(parents=True, exist_ok=True)
+        for plan in held_back:
+            atomic_write_text(held_dir / f"{plan.document.doc_id}.json", plan.model_dump_json(indent=2) + "\n")
+    unread = [*unread, *(item for plan in held_back for item in plan.review)]
     json_dir = out / "json"
     json_dir.mkdir(parents=True, exist_ok=True)
     for plan in plans:

@@ -21,15 +21,15 @@ from typing import Any
 import pandas as pd
 
 from normalizers.registry import default_registry
-from pipeline.overrides import DOCUMENT_FIELD
 from pipeline.summaries import plan_agency_fields
-from schemas.records import DeadlineKind, PlanRecords, TargetRecord, TaskRecord
+from schemas.records import CompletenessKind, DeadlineKind, PlanRecords, TargetRecord, TaskRecord
 
 QUALITY_DIR = "quality"
 DATA_DOCS_DIR = "data_docs"
 CHECK_TABLES_DIR = "tables"
 DATA_DOCS_SITE = "vnplan"
 DEADLINE_KINDS: tuple[str, ...] = DeadlineKind.__args__  # type: ignore[attr-defined]
+FINDING_KINDS: tuple[str, ...] = CompletenessKind.__args__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ class QualitySettings:
     # Appendix groups are Roman numerals; prose task lists number their groups 1, 2, 3 too.
     roman_group_pattern: str = r"^[IVXLC]+$"
     section_group_pattern: str = r"^(?:\d+|[IVXLC]+)$"
+    # At least this share of a run's plans is complete (extractors.completeness), else a warning.
+    min_complete_share: float = 0.9
 
 
 @dataclass(frozen=True)
@@ -140,13 +142,10 @@ def _agency_rows(plan: PlanRecords) -> Iterable[dict[str, Any]]:
             }
 
 
-def check_tables(
-    plans: list[PlanRecords], previous_rows: dict[str, int], accepted_documents: set[str]
-) -> dict[str, pd.DataFrame]:
+def check_tables(plans: list[PlanRecords], previous_rows: dict[str, int]) -> dict[str, pd.DataFrame]:
     """The flat tables the suites check.
 
     ``previous_rows``: rows (targets + tasks) per plan_key in the last published run (empty: no such run).
-    ``accepted_documents``: plan keys whose "no task list" a person accepted.
     """
     documents = [
         {
@@ -155,10 +154,18 @@ def check_tables(
             "source_path": plan.document.source_path,
             "task_count": len(plan.tasks),
             "target_count": len(plan.targets),
-            "no_tasks_flagged": plan.document.plan_key in accepted_documents
-            or any(item.field == DOCUMENT_FIELD for item in plan.review),
+            # the "no task at all" finding, open (a review row) or accepted by a person
+            "no_tasks_flagged": any(finding.kind == "no_tasks" for finding in plan.document.completeness),
+            "complete": plan.document.complete,
         }
         for plan in plans
+    ]
+    # One row per open finding, named by its plan's file: the per-kind expectations list the plans by name.
+    findings = [
+        {"plan": Path(plan.document.source_path).name, "kind": f.kind, "severity": f.severity, "message": f.message}
+        for plan in plans
+        for f in plan.document.completeness
+        if not f.accepted
     ]
     row_counts = [
         {
@@ -184,6 +191,7 @@ def check_tables(
         "targets": _frame(targets, _TARGET_COLUMNS),
         "agency_refs": _frame([row for plan in plans for row in _agency_rows(plan)], _AGENCY_COLUMNS),
         "row_counts": _frame(row_counts, _ROW_COUNT_COLUMNS),
+        "completeness": _frame(findings, _FINDING_COLUMNS),
     }
 
 
@@ -200,7 +208,16 @@ _TASK_COLUMNS = (
     "needs_review",
     "reviewed",
 )
-_DOCUMENT_COLUMNS = ("doc_id", "plan_key", "source_path", "task_count", "target_count", "no_tasks_flagged")
+_DOCUMENT_COLUMNS = (
+    "doc_id",
+    "plan_key",
+    "source_path",
+    "task_count",
+    "target_count",
+    "no_tasks_flagged",
+    "complete",
+)
+_FINDING_COLUMNS = ("plan", "kind", "severity", "message")
 _TARGET_COLUMNS = ("target_id", "doc_id", "group", "stt", "indicator")
 _AGENCY_COLUMNS = ("record_id", "field", "raw", "name", "resolved", "registry_name", "queued_or_reviewed")
 _ROW_COUNT_COLUMNS = ("plan_key", "previous_rows", "current_rows", "kept_share")
@@ -248,6 +265,22 @@ def _suites(settings: QualitySettings) -> dict[str, list[Any]]:
                 row_condition=Column("no_tasks_flagged") == False,  # noqa: E712  (a condition, not a test)
                 description="a document has tasks unless its missing task list is flagged or accepted",
             ),
+            e.ExpectColumnMeanToBeBetween(
+                column="complete",
+                min_value=settings.min_complete_share,
+                severity=warning,
+                description=f"at least {settings.min_complete_share:.0%} of the plans are complete",
+            ),
+        ],
+        # One expectation per finding kind; its failing rows (listed in the summary) are the plans' names.
+        "completeness": [
+            e.ExpectColumnValuesToBeNull(
+                column="plan",
+                row_condition=Column("kind") == kind,
+                severity=warning,
+                description=f"no plan has an open {kind} finding",
+            )
+            for kind in FINDING_KINDS
         ],
         "tasks": [
             *unique_id("task_id"),

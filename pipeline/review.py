@@ -32,7 +32,7 @@ from pipeline.overrides import (
     now_utc,
     subject_of,
 )
-from pipeline.publish import atomic_write, atomic_write_text
+from pipeline.publish import HELD_BACK_DIR, atomic_write, atomic_write_text
 from pipeline.run_result import failure_review_item
 from pipeline.runs import MANIFEST
 from pipeline.runs import dataset_dir as current_dataset
@@ -109,7 +109,8 @@ def review_rows(dataset_dir: Path) -> list[dict[str, Any]]:
     if not json_dir.is_dir():
         raise ValueError(f"{dataset_dir}: not a vnplan dataset (no json/ folder); run `vnplan run` first")
     rows: list[dict[str, Any]] = []
-    for path in sorted(json_dir.glob("*.json")):
+    held_back = sorted((json_dir.parent / HELD_BACK_DIR).glob("*.json"))  # plans read but not published
+    for path in [*sorted(json_dir.glob("*.json")), *held_back]:
         try:
             plan = PlanRecords.model_validate_json(path.read_text(encoding="utf-8"))
         except ValueError as error:  # pydantic's ValidationError is a ValueError
@@ -272,7 +273,10 @@ def _check(cells: dict[str, str]) -> Override | str | None:
         return "the record_id/field columns were changed; they must stay as exported"
     subject = subject_of(cells["field"])
     if subject == "document" and (decision != "accept" or corrections):
-        return "a document without a task list can only be accepted (acknowledged); fix the document to add tasks"
+        return (
+            "a completeness finding can only be accepted (acknowledged: the plan really is so); fix the document "
+            "to add what is missing"
+        )
     wrong = ("correct_name",) if subject == "deadline" else ("correct_kind", "correct_due")
     misplaced = [c for c in wrong if cells[c]]
     if misplaced:

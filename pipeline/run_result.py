@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pipeline.overrides import FILE_FIELD, StaleOverride
+from pipeline.overrides import FILE_FIELD, NO_TASK_LIST, StaleOverride
 from pipeline.quality import QualityReport
 from schemas.records import PlanRecords, ReviewItem
 
@@ -84,14 +84,17 @@ class RunResult:
     published_summary: dict[str, Any] = field(default_factory=dict)
     """That run's summary: what the (unchanged) published dataset holds."""
 
+    held_back: list[PlanRecords] = field(default_factory=list)
+    """Plans read but not published: an appendix they refer to was not read (a critical finding not accepted)."""
+
     @property
     def warnings(self) -> list[Failure]:
-        """Documents that were read but need a person: the ones in which no task list was found."""
+        """Plans that were read but need a person: each open finding that says rows are missing."""
         return [
-            Failure(plan.document.source_path, item.reason)
-            for plan in self.plans
-            for item in plan.review
-            if item.subject == "document"
+            Failure(plan.document.source_path, NO_TASK_LIST if f.kind == "no_tasks" else f"incomplete: {f.message}")
+            for plan in [*self.plans, *self.held_back]
+            for f in plan.document.completeness
+            if not f.accepted and f.severity != "review"
         ]
 
     def count(self, status: DocumentStatus) -> int:
@@ -107,6 +110,8 @@ class RunResult:
             "targets": sum(len(p.targets) for p in self.plans),
             "tasks": sum(len(p.tasks) for p in self.plans),
             "review_items": sum(len(p.review) for p in self.plans),
+            "complete_plans": sum(1 for p in self.plans if p.document.complete),
+            "held_back": len(self.held_back),
             "quality_passed": self.quality.passed if self.quality else None,
             "quality_warnings": len(self.quality.warnings) if self.quality else 0,
         }

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.4.0"
+SCHEMA_VERSION = "1.5.0"
 
 SourceFormat = Literal["text", "docx", "pdf"]
 DeadlineKind = Literal[
@@ -29,6 +29,18 @@ DeadlineKind = Literal[
 TaskSource = Literal["appendix", "section", "directive"]
 Cadence = Literal["daily", "weekly", "monthly", "quarterly", "half-yearly", "yearly"]
 ReviewSubject = Literal["agency", "deadline", "document"]
+CompletenessKind = Literal[
+    "numbering_gap",
+    "numbering_repeat",
+    "numbering_restart",
+    "group_gap",
+    "group_repeat",
+    "group_restart",
+    "missing_appendix",
+    "count_mismatch",
+    "no_tasks",
+]
+CompletenessSeverity = Literal["critical", "incomplete", "review"]
 
 
 _OCR_RECORD = (
@@ -91,6 +103,27 @@ class TargetValue(_Record):
     raw: str | None = Field(description="Cell text; null when empty or '-'.")
 
 
+class CompletenessFinding(_Record):
+    """One thing the plan says of itself that the records do not bear out (``extractors.completeness``)."""
+
+    kind: CompletenessKind
+    severity: CompletenessSeverity = Field(
+        description=(
+            "critical: an appendix the text refers to was not read (the plan is held back from the published "
+            "dataset unless a person accepted the finding); incomplete: rows are missing; review: the plan's own "
+            "numbering or count looks wrong, nothing is known to be missing."
+        )
+    )
+    where: str = Field(description='The table or section, as a clerk names it: "Phụ lục II", "Bảng chỉ tiêu".')
+    group: str | None = Field(default=None, description="The group (I, II, ... or the heading number), if any.")
+    numbers: list[str] = Field(default_factory=list, description="The missing or repeated numbers.")
+    expected: int | None = Field(default=None, description="count_mismatch: the count the plan states.")
+    found: int | None = Field(default=None, description="count_mismatch: the rows read.")
+    message: str = Field(description='The finding in a sentence: "Phụ lục II, nhóm I: thiếu STT 3, 4".')
+    key: str = Field(description="What identifies the finding across runs: its review row's raw.")
+    accepted: bool = Field(default=False, description="A person accepted it (the plan really is so).")
+
+
 class DocumentRecord(_Record):
     """One plan (one set of records), whatever formats it arrived in."""
 
@@ -113,6 +146,13 @@ class DocumentRecord(_Record):
     title: str | None = None
     page_count: int | None = None
     ocr: bool = Field(default=False, description="True when some page had no text layer (a scan) and was read by OCR.")
+    complete: bool = Field(
+        default=True,
+        description="No critical or incomplete completeness finding is open (not accepted by a person).",
+    )
+    completeness: list[CompletenessFinding] = Field(
+        default_factory=list, description="What the plan says of itself that the records do not bear out."
+    )
 
 
 class TargetRecord(_Record):
@@ -161,13 +201,15 @@ class TaskRecord(_Record):
 
 class ReviewItem(_Record):
     """One value a person should check: an agency piece or a deadline the machine could not pin down,
-    or (subject "document") a document in which no task list was found at all."""
+    or (subject "document") a completeness finding of a plan, or a file that could not be processed."""
 
     doc_id: str
     record_id: str = Field(
         description="target_id or task_id of the record holding the value; the plan_key for a document row."
     )
-    field: str = Field(description="The record field: tracking_agencies, lead, support, deadline; document: tasks.")
+    field: str = Field(
+        description="The record field: tracking_agencies, lead, support, deadline; document: completeness, file."
+    )
     subject: ReviewSubject = Field(default="agency", description="What kind of value it is.")
     raw: str = Field(description="The text as written.")
     understood: str = Field(description="What the machine made of it: the agency name, or the deadline's kind/due.")

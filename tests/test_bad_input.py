@@ -157,7 +157,8 @@ def test_a_plan_titled_as_a_plan_with_no_task_list_is_flagged_not_set_aside(tmp_
     path = tmp_path / "ke-hoach.txt"
     path.write_text(LETTER.replace("CÔNG VĂN", "KẾ HOẠCH").replace("912/UBND-KGVX", "14/KH-UBND"), encoding="utf-8")
     plan = process_file(path)
-    assert plan.tasks == [] and [item.field for item in plan.review] == ["tasks"]
+    assert plan.tasks == [] and [(item.field, item.raw) for item in plan.review] == [("completeness", "no_tasks")]
+    assert not plan.document.complete and [f.kind for f in plan.document.completeness] == ["no_tasks"]
 
 
 def test_a_text_file_with_no_title_and_no_tasks_is_not_a_plan(tmp_path):

@@ -71,7 +71,8 @@ def test_the_run_warns_and_queues_a_document_row(tmp_path, capsys):
     plans = [json.loads(path.read_text(encoding="utf-8")) for path in (out / "current" / "json").glob("*.json")]
     (empty,) = [plan for plan in plans if plan["document"]["source_path"].endswith("tuyen-truyen.txt")]
     (row,) = [item for item in empty["review"] if item["subject"] == "document"]
-    assert (row["record_id"], row["field"]) == (empty["document"]["plan_key"], "tasks")
+    assert (row["record_id"], row["field"], row["raw"]) == (empty["document"]["plan_key"], "completeness", "no_tasks")
+    assert empty["document"]["complete"] is False
     (other,) = [plan for plan in plans if plan is not empty]
     assert [task["source"] for task in other["tasks"]] == ["section"]
     assert all(item["subject"] != "document" for item in other["review"])
@@ -83,7 +84,7 @@ def _review(tmp_path: Path, decision: dict[str, object]) -> tuple[Path, Path, Im
     run([inbox], out, overrides=overrides)
     sheet = tmp_path / "review.xlsx"
     export_review(out, sheet)
-    _fill_xlsx(sheet, {"tasks": decision})
+    _fill_xlsx(sheet, {"completeness": decision})
     return inbox, overrides, import_review(sheet, overrides)
 
 

@@ -148,7 +148,7 @@ def test_a_scanned_plan_gives_the_text_plans_tasks_marked_ocr_and_queued_for_rev
                 assert READ_BY_OCR in queued[(read.task_id, field, ref.raw)].reason
     # one review row per value, as the overrides file keys them
     assert len(queued) == len(plan.review)
-    report = run_quality_gate(check_tables([plan], {}, set()), tmp_path / "run")
+    report = run_quality_gate(check_tables([plan], {}), tmp_path / "run")
     assert report.passed, [failure.as_dict() for failure in report.critical_failures]
 
 

@@ -20,7 +20,7 @@ def plan(tmp_path_factory: pytest.TempPathFactory) -> PlanRecords:
 
 
 def gate(plans: list[PlanRecords], run_dir: Path, previous: dict[str, int] | None = None) -> QualityReport:
-    return run_quality_gate(check_tables(plans, previous or {}, set()), run_dir)
+    return run_quality_gate(check_tables(plans, previous or {}), run_dir)
 
 
 def failed(report: QualityReport) -> set[tuple[str, str | None, str]]:
@@ -32,13 +32,14 @@ def test_a_clean_plan_passes_and_the_data_docs_show_every_suite(plan, tmp_path):
     assert report.passed and not report.warnings
     assert report.data_docs is not None
     html = report.data_docs.read_text(encoding="utf-8")
-    for suite in ("run", "documents", "tasks", "targets", "agency_refs", "row_counts"):
+    suites = {"run", "documents", "tasks", "targets", "agency_refs", "row_counts", "completeness"}
+    for suite in suites:
         assert suite in html
-    assert {r.table for r in report.results} == {"run", "documents", "tasks", "targets", "agency_refs", "row_counts"}
+    assert {r.table for r in report.results} == suites
     # One page per table, readable without the network (the index needs a CDN to list them).
     tasks_page = next(page for page in report.pages if page.parts[-4] == "tasks")
     assert "an open deadline (no due date, not recurring) is flagged for review" in tasks_page.read_text("utf-8")
-    assert len(report.pages) == 6
+    assert len(report.pages) == len(suites)
 
 
 def test_an_open_deadline_that_is_not_flagged_fails_the_gate(plan, tmp_path):
