@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck eval eval-styles eval-forms bench schema clean system-deps office-deps
+.PHONY: run test lint typecheck eval eval-styles eval-forms eval-completeness bench schema clean system-deps office-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,10 @@ eval-forms: $(STAMP)
 	@command -v pandoc >/dev/null 2>&1 || { $(call apt_install,pandoc,pandoc); }
 	@$(BIN)/python -c "import markitdown, mammoth, pymupdf" >/dev/null 2>&1 || $(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench.text_forms
+
+# Completeness findings on the sample DOCX files with rows, a table, an agency section or a model taken out.
+eval-completeness: $(STAMP)
+	$(BIN)/python -m bench.completeness_bench
 
 # Agency and deadline normalization (speed, accuracy on every gold cell/timeline: README figures), then the
 # whole pipeline on this machine, written to BENCHMARKS.md (bench/pipeline_bench.py; e.g. BENCH_ARGS=--quick).

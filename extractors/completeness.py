@@ -264,6 +264,14 @@ def _clause(text: str, offset: int) -> tuple[int, int]:
     return start, len(text)
 
 
+def _is_title_text(rest: str, vocab: CompletenessVocabulary) -> bool:
+    """Whether a block opening with an appendix mention is the appendix's own title: short, or its name follows
+    in capitals or after punctuation ("Phụ lục I MỤC TIÊU CỤ THỂ ...", "Phụ lục 02: Danh mục ..."), where a
+    sentence about it goes on in lower case ("Phụ lục I kèm theo Kế hoạch này gồm ...")."""
+    rest = rest.strip()
+    return len(rest.split()) < vocab.appendix_title_max_words or not rest or not rest[0].islower()
+
+
 def _mentions(document: Document, vocab: CompletenessVocabulary) -> list[_Mention]:
     mentions: list[_Mention] = []
     blocks = document.blocks
@@ -272,7 +280,7 @@ def _mentions(document: Document, vocab: CompletenessVocabulary) -> list[_Mentio
             continue
         text = collapse_whitespace(block.text)
         for match in vocab.appendix_reference.finditer(text):
-            is_title = match.start() == 0 and len(text.split()) <= vocab.appendix_title_max_words
+            is_title = match.start() == 0 and _is_title_text(text[match.end() :], vocab)
             context = text
             if is_title:  # the appendix's own name is in the lines under its title
                 following = [b.text for b in blocks[index + 1 : index + 4] if not b.is_table]

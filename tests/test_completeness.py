@@ -198,7 +198,7 @@ def test_a_duplicate_agency_heading_number_is_a_review_item_only(tmp_path: Path)
 
 
 @pytest.mark.parametrize("name", ["001_2a6cb017d1367f38", "003_2c7d1cbd11e56921", "004_d98a9970fb61dbc6"])
-@pytest.mark.parametrize("suffix", [".txt", ".docx"])
+@pytest.mark.parametrize("suffix", [".txt", ".docx", ".pdf"])
 def test_the_samples_are_complete_with_only_the_repeats_they_print(name: str, suffix: str):
     plan = process_file(Path(__file__).resolve().parent.parent / "samples" / f"{name}{suffix}")
     assert plan.document.complete
