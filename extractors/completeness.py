@@ -65,6 +65,7 @@ class Finding:
 @dataclass(frozen=True)
 class CompletenessVocabulary:
     appendix_reference: re.Pattern[str]
+    external_reference: re.Pattern[str]
     appendix_title_max_words: int
     kind_words: dict[str, tuple[str, ...]]
     count_note: re.Pattern[str]
@@ -76,6 +77,7 @@ class CompletenessVocabulary:
     def load(cls, data: dict[str, Any]) -> CompletenessVocabulary:
         return cls(
             appendix_reference=re.compile(data["appendix_reference"], re.IGNORECASE),
+            external_reference=re.compile(data["external_reference"], re.IGNORECASE),
             appendix_title_max_words=int(data["appendix_title_max_words"]),
             kind_words={kind: tuple(map(fold, words)) for kind, words in data["kind_words"].items()},
             count_note=re.compile(data["count_note"], re.IGNORECASE),
@@ -280,6 +282,8 @@ def _mentions(document: Document, vocab: CompletenessVocabulary) -> list[_Mentio
             continue
         text = collapse_whitespace(block.text)
         for match in vocab.appendix_reference.finditer(text):
+            if vocab.external_reference.match(text[match.end() :]):
+                continue  # another document's appendix
             is_title = match.start() == 0 and _is_title_text(text[match.end() :], vocab)
             context = text
             if is_title:  # the appendix's own name is in the lines under its title

@@ -131,6 +131,20 @@ def test_an_appendix_referred_to_but_not_read_is_critical(tmp_path: Path):
     ]
 
 
+def test_another_documents_appendix_is_not_required(tmp_path: Path):
+    plan = _plan(
+        tmp_path,
+        [
+            "Thực hiện các nhiệm vụ tại Phụ lục I ban hành kèm theo Quyết định số 826/QĐ-TTg của Thủ tướng;",
+            "các chỉ tiêu theo Phụ lục 2 của Nghị định 47/2024/NĐ-CP.",
+            "",
+            HEADER,
+            _task("1.", "Lắp đặt điểm truy cập công cộng"),
+        ],
+    )
+    assert plan.document.completeness == []
+
+
 def test_an_appendix_whose_table_was_not_recognised_is_critical(tmp_path: Path):
     plan = _plan(
         tmp_path,
