@@ -4,7 +4,8 @@ python-docx gives the package and the element tree; the table grid is rebuilt
 here from ``w:gridSpan``/``w:vMerge`` because ``_Row.cells`` repeats a merged
 cell's text in every grid position it covers, which would duplicate a group
 title across all columns.  Superscript footnote markers and footnote
-references are dropped from the text.
+references are dropped from the text.  Labels Word draws from its list numbering ("1.", "a)", bullets) are
+rendered into the text as if typed (``word_numbering``), in body paragraphs and table cells alike.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from extractors.errors import UnreadableDocumentError
 from extractors.layout import classify_line
 from extractors.model import Block, BlockKind, Cell, Document, Provenance, Row
 from extractors.sniff import Sniffed, sniff
+from extractors.word_numbering import WordNumbering
 from normalizers.text import clean_text
 
 _FOOTNOTE_MARK = re.compile(r"^\W*\d{0,3}\W*$")
@@ -43,22 +45,27 @@ class DocxReader(DocumentReader):
         if not self.is_valid():
             raise self.not_this_format("a Word (.docx) file")
         try:
-            body = docx.Document(io.BytesIO(self.data)).element.body
+            word = docx.Document(io.BytesIO(self.data))
+            body = word.element.body
         except Exception as error:  # python-docx raises many types for a broken package
             raise UnreadableDocumentError(self.path, f"cannot open the Word file ({error})") from error
         if body is None:  # <w:body> is optional in WordprocessingML: a document without one is empty
             return self._document([])
+        numbering = WordNumbering.of(word)
+        numbering.prepare(body.iter(_P))
         pages = _PageCounter(body)
         blocks: list[Block] = []
         for element in _body_items(body):
             if element.tag == _P:
-                text, bold = _paragraph_text(element)
+                text, bold, labelled = _paragraph_text(element, numbering)
                 page = pages.page_of(element)
                 if text:
-                    kind = BlockKind.LIST_ITEM if _is_numbered(element) else classify_line(text, bold=bold)
+                    # A label Word draws reads as the typed one would; numbering it cannot render stays a list item.
+                    numbered = _is_numbered(element) and not labelled
+                    kind = BlockKind.LIST_ITEM if numbered else classify_line(text, bold=bold)
                     blocks.append(Block(kind, text=text, bold=bold, provenance=Provenance(page=page)))
             elif element.tag == _TBL:
-                rows = _table_rows(element, pages)
+                rows = _table_rows(element, pages, numbering)
                 if rows:
                     blocks.append(Block(BlockKind.TABLE, provenance=rows[0].provenance, rows=rows))
         return self._document(blocks, page_count=pages.total)
@@ -107,8 +114,10 @@ def _run_text(run: Any) -> str:
     return "".join(parts)
 
 
-def _paragraph_text(paragraph: Any) -> tuple[str, bool]:
-    """Plain text of a paragraph (hyperlinks and fields included) and whether all of it is bold."""
+def _paragraph_text(paragraph: Any, numbering: WordNumbering | None = None) -> tuple[str, bool, bool]:
+    """Plain text of a paragraph (hyperlinks and fields included), with the label Word numbers it with
+    (``word_numbering``), whether all of its text is bold, and whether it got a label."""
+    label = numbering.label(paragraph) if numbering is not None else None
     pieces: list[str] = []
     all_bold = True
     for run in paragraph.iter(qn("w:r")):
@@ -119,14 +128,17 @@ def _paragraph_text(paragraph: Any) -> tuple[str, bool]:
         if text.strip() and not _run_is_bold(run):
             all_bold = False
     text = clean_text("".join(pieces))
-    return text, bool(text) and all_bold
+    bold = bool(text) and all_bold
+    if label is not None:
+        text = f"{label} {text}".strip()
+    return text, bold, label is not None
 
 
-def _cell_content(tc: Any) -> tuple[str, bool]:
+def _cell_content(tc: Any, numbering: WordNumbering | None) -> tuple[str, bool]:
     texts: list[str] = []
     bolds: list[bool] = []
     for paragraph in tc.iter(qn("w:p")):
-        text, bold = _paragraph_text(paragraph)
+        text, bold, _ = _paragraph_text(paragraph, numbering)
         if text:
             texts.append(text)
             bolds.append(bold)
@@ -140,7 +152,7 @@ def _int_attr(element: Any, tag: str, default: int) -> int:
     return int(value) if value and value.isascii() and value.isdigit() else default
 
 
-def _table_rows(tbl: Any, pages: _PageCounter) -> list[Row]:
+def _table_rows(tbl: Any, pages: _PageCounter, numbering: WordNumbering | None = None) -> list[Row]:
     rows: list[Row] = []
     # A row is no wider than the table's grid, and Word tables have at most 63 columns: a wider span or skip is
     # damage, which taken at face value ("gridSpan" 100000000) would build millions of cells.
@@ -157,7 +169,7 @@ def _table_rows(tbl: Any, pages: _PageCounter) -> list[Row]:
             if continues_above:
                 cells.append(Cell(merged="up"))
             else:
-                text, bold = _cell_content(tc)
+                text, bold = _cell_content(tc, numbering)
                 cells.append(Cell(text=text, bold=bold))
             cells.extend(Cell(merged="left") for _ in range(span - 1))
         rows.append(Row(cells=cells, provenance=Provenance(page=pages.page_of(tr))))
