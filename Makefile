@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck eval eval-styles eval-forms eval-completeness bench schema clean system-deps office-deps
+.PHONY: run test lint typecheck eval eval-styles eval-forms eval-completeness eval-lists bench schema clean system-deps office-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,7 +50,7 @@ office-deps:
 run: $(STAMP)
 	$(BIN)/vnplan run samples/ --out out/
 
-test: $(STAMP)
+test: $(STAMP) office-deps
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
@@ -75,6 +75,10 @@ eval-forms: $(STAMP)
 	@command -v pandoc >/dev/null 2>&1 || { $(call apt_install,pandoc,pandoc); }
 	@$(BIN)/python -c "import markitdown, mammoth, pymupdf" >/dev/null 2>&1 || $(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench.text_forms
+
+# Accuracy on the samples with their typed "-"/"+" labels made Word bullet lists, as DOCX and as PDF.
+eval-lists: $(STAMP) office-deps
+	$(BIN)/python -m bench.word_lists_bench
 
 # Completeness findings on the sample DOCX files with rows, a table, an agency section or a model taken out.
 eval-completeness: $(STAMP)

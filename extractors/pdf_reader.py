@@ -42,7 +42,7 @@ from extractors.errors import (
     VnplanError,
 )
 from extractors.header_columns import ColumnLayout
-from extractors.layout import classify_line, is_all_caps, is_page_number
+from extractors.layout import classify_line, is_all_caps, is_page_number, looks_like_heading
 from extractors.layout_tables import FoundTable, LayoutTableFinder
 from extractors.limits import check_budget
 from extractors.model import Block, BlockKind, Cell, Document, Provenance, Row
@@ -54,6 +54,7 @@ _log = logging.getLogger(__name__)
 _STARTS_NEW_ITEM = re.compile(r"^(?:[-+•–]\s|\d{1,2}(?:\.\d{1,2})*\.\s|[IVXLC]{1,6}\.\s|[a-zđ]\)\s|Điều\s\d)")
 _ENCRYPTED = "PDF is encrypted (password-protected): remove the password and upload it again"
 _TRAILING_FILLER = b"\x00\r\n\t \x1a"
+_BULLET = "•"  # a bulleted line's mark until the document's bullet indents say "-" or "+"
 
 
 @dataclass
@@ -66,11 +67,16 @@ class _Line:
     bold: bool
     footnote: bool
     size: float
+    bullet: bool = False  # opens with a list bullet glyph, which ``text`` holds as "•"
 
 
 @dataclass
 class _Paragraph:
     lines: list[_Line] = field(default_factory=list)
+
+    @property
+    def bullet(self) -> bool:
+        return self.lines[0].bullet
 
     @property
     def text(self) -> str:
@@ -87,6 +93,8 @@ class PdfReader(DocumentReader):
         self._layout_finder = LayoutTableFinder(settings.layout_tables)
         self._continuing: ColumnLayout | None = None
         """The columns of a table printed without vertical rules that ran to the bottom of the last page."""
+        self._bullets: list[tuple[float, Block]] = []
+        """Bulleted paragraphs read so far and their indent: their marks are set once the document is read."""
 
     @classmethod
     def supported_formats(cls) -> frozenset[str]:
@@ -118,6 +126,7 @@ class PdfReader(DocumentReader):
         saw_text = saw_image = False
         scans = ocr.DocumentOcr(self.settings.ocr)
         self._continuing = None
+        self._bullets = []
         try:
             with pdf:
                 for number, page in enumerate(pdf.pages, start=1):
@@ -143,6 +152,7 @@ class PdfReader(DocumentReader):
             raise UnreadableDocumentError(self.path, "no text on any page: the PDF is blank or damaged")
         if scans.pages_unread or not saw_text:
             raise ScannedDocumentError(self.path, _scan_failure(scans, saw_text))
+        self._mark_bullets(blocks)
         document = self._document(blocks, page_count=page_count)
         document.ocr_pages = tuple(scans.pages_read)
         return document
@@ -255,7 +265,10 @@ class PdfReader(DocumentReader):
             first = paragraph.lines[0]
             bold = all(line.bold for line in paragraph.lines)
             kind = BlockKind.FOOTNOTE if first.footnote else classify_line(text, bold=bold)
-            placed.append((first.top, Block(kind, text=text, bold=bold, provenance=Provenance(page=number))))
+            block = Block(kind, text=text, bold=bold, provenance=Provenance(page=number))
+            if paragraph.bullet:
+                self._bullets.append((first.x0, block))
+            placed.append((first.top, block))
         placed.sort(key=lambda item: item[0])
         return [block for _, block in placed]
 
@@ -347,8 +360,14 @@ class PdfReader(DocumentReader):
             float(m["x1"]) <= x0 + 2 and float(m["x0"]) >= x0 - 30 and top - 4 <= float(m["top"]) <= bottom
             for m in markers
         )
+        chars = raw.get("chars", [])
+        text = clean_text(raw["text"])
+        bullet = self._opens_with_bullet(text, chars)
+        if bullet:
+            text = f"{_BULLET} {text[1:].strip()}"  # the glyph and the text after it
         return _Line(
-            text=clean_text(raw["text"]),
+            text=text,
+            bullet=bullet,
             x0=x0,
             x1=float(raw["x1"]),
             top=top,
@@ -357,6 +376,35 @@ class PdfReader(DocumentReader):
             footnote=footnote,
             size=_usual_char_size(raw.get("chars", [])),
         )
+
+    def _opens_with_bullet(self, text: str, chars: list[dict[str, Any]]) -> bool:
+        """A list bullet glyph opens the line: one of ``bullet_glyphs``, or a lone letter in a bullet font."""
+        if len(text) < 3:
+            return False
+        if text[0] in self.settings.bullet_glyphs:  # no word starts with one: a space after it may be lost
+            return True
+        if text[1] != " ":
+            return False
+        first = next((char for char in chars if str(char.get("text", "")).strip()), None)
+        font = str(first.get("fontname", "")).lower() if first else ""
+        return text[0].isalpha() and any(name in font for name in self.settings.bullet_fonts)
+
+    def _mark_bullets(self, blocks: list[Block]) -> None:
+        """Bulleted paragraphs get the marks typed plans use: "-" at the outer bullet indent of their run of
+        bullets, "+" deeper.  A run is the bullets under one heading: indents differ between parts of a
+        document (a paragraph's own indent moves its bullet), rarely within one agency's or one model's lines."""
+        indent = {id(block): x for x, block in self._bullets}
+        outer: float | None = None
+        for block in blocks:
+            x = indent.get(id(block))
+            if x is None:
+                if block.is_table or looks_like_heading(block):
+                    outer = None  # a new run of bullets starts under the next heading
+                continue
+            outer = x if outer is None else min(outer, x)
+            mark = "-" if x <= outer + self.settings.bullet_indent_tolerance else "+"
+            block.text = mark + block.text[len(_BULLET) :]
+        self._bullets = []
 
     def _is_bold(self, chars: Iterable[dict[str, Any]]) -> bool:
         flags = [self._bold_font(str(char.get("fontname", ""))) for char in chars if str(char.get("text", "")).strip()]

@@ -210,6 +210,16 @@ class PdfSettings:
     x_tolerance: float = 1.5
     """pdfplumber's horizontal tolerance when grouping chars into words."""
 
+    bullet_glyphs: str = "•◦▪▫●○■□‣⁃➢►▸❖✓✔\uf0b7\uf0a7\uf0a8\uf0d8\uf076\uf06e\uf071\uf0fc"
+    """Glyphs that open a bulleted line (Word's list bullets, Symbol and Wingdings code points included)."""
+
+    bullet_fonts: tuple[str, ...] = ("symbol", "wingdings", "courier", "mono")
+    """Fonts (name substrings, case-insensitive) in which a lone letter opening a line is a bullet: Word's
+    second-level bullet is "o" in Courier New (LibreOffice prints it in Liberation Mono)."""
+
+    bullet_indent_tolerance: float = 4.0
+    """Points within which two bullets stand at one indent (one list level)."""
+
     ocr: OcrSettings = field(default_factory=OcrSettings)
     """How pages without a text layer (scans) are read."""
 

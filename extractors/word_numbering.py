@@ -105,7 +105,8 @@ class WordNumbering:
         if numbering is not None:
             for abstract in numbering.iterchildren(qn("w:abstractNum")):
                 levels = {_int(lvl.get(qn("w:ilvl")), 0): _level(lvl) for lvl in abstract.iterchildren(qn("w:lvl"))}
-                self.abstracts[abstract.get(qn("w:abstractNumId"))] = levels
+                # A definition given twice: the first counts, as in Word and LibreOffice.
+                self.abstracts.setdefault(abstract.get(qn("w:abstractNumId")), levels)
             for num in numbering.iterchildren(qn("w:num")):
                 instance = _Instance(_val(num, "w:abstractNumId") or "")
                 for override in num.iterchildren(qn("w:lvlOverride")):
@@ -116,7 +117,7 @@ class WordNumbering:
                     lvl = override.find(qn("w:lvl"))
                     if lvl is not None:
                         instance.levels[ilvl] = _level(lvl)
-                self.instances[num.get(qn("w:numId"))] = instance
+                self.instances.setdefault(num.get(qn("w:numId")), instance)
         self.styles = _style_numbering(styles)
         self.linked = {
             level.style: (abstract, ilvl)

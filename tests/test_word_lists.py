@@ -9,6 +9,7 @@ from typing import Any
 import docx
 import pytest
 
+from bench.table_styles import to_pdf
 from extractors.docx_reader import DocxReader
 from extractors.word_numbering import format_number
 from pipeline.documents import process_file
@@ -89,3 +90,11 @@ def test_a_stt_column_numbered_by_word(tmp_path: Path):
 )  # fmt: skip
 def test_number_formats(value: int, fmt: str, shown: str):
     assert format_number(value, fmt) == shown
+
+
+def test_the_pdfs_libreoffice_prints_of_both_give_the_records_of_the_docx(forms, tmp_path: Path):
+    """The bullets Word draws in PDF are Symbol and Courier (here Liberation Mono) glyphs; the numbers are text."""
+    typed, lists = to_pdf([forms["typed"], forms["lists"]], tmp_path)
+    from_docx = _records(process_file(forms["typed"]))
+    assert _records(process_file(typed)) == from_docx
+    assert _records(process_file(lists)) == from_docx

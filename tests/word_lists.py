@@ -58,7 +58,7 @@ LIST_PLAN: list[Line] = [
 ]
 
 # numId of each list kind; the "unit" list restarts in each group with a list instance of its own.
-_NUM = {"section": 1, "agency": 2, "task": 3, "detail": 3, "group": 4, "unit": 5, "cell": 7}
+_NUM = {"section": 101, "agency": 102, "task": 103, "detail": 103, "group": 104, "unit": 105, "cell": 107}
 """``"cell"``: numbering for a table's STT column (``number_cells``)."""
 _LEVEL = {"detail": 1}
 _ABSTRACT = """
@@ -75,7 +75,8 @@ def _lvl(ilvl: int, fmt: str, text: str, left: int, font: str | None = None) -> 
 
 
 def _numbering(document: docx.document.Document) -> None:
-    """Add the list definitions: abstract 20-24, list instances 1-7 (6 restarts the lettered list)."""
+    """Add the list definitions: abstract 20-25, list instances 101-107 (106 restarts the lettered list); the
+    template's own definitions keep their numbers."""
     numbering = document.part.numbering_part.element
     abstracts = {
         20: _lvl(0, "upperRoman", "%1.", 0),
@@ -92,9 +93,9 @@ def _numbering(document: docx.document.Document) -> None:
             first_num.addprevious(element)
         else:
             numbering.append(element)
-    instances = {1: 20, 2: 21, 3: 22, 4: 23, 5: 24, 6: 24, 7: 25}
+    instances = {101: 20, 102: 21, 103: 22, 104: 23, 105: 24, 106: 24, 107: 25}
     for num_id, abstract_id in instances.items():
-        restart = '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride>' if num_id == 6 else ""
+        restart = '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride>' if num_id == 106 else ""
         numbering.append(
             parse_xml(
                 f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>{restart}</w:num>'
@@ -105,7 +106,7 @@ def _numbering(document: docx.document.Document) -> None:
     styles.append(
         parse_xml(
             f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="AgencyHeading"><w:name w:val="Agency Heading"/>'
-            '<w:basedOn w:val="Normal"/><w:pPr><w:numPr><w:numId w:val="2"/></w:numPr></w:pPr>'
+            '<w:basedOn w:val="Normal"/><w:pPr><w:numPr><w:numId w:val="102"/></w:numPr></w:pPr>'
             "<w:rPr><w:b/></w:rPr></w:style>"
         )
     )
@@ -152,7 +153,7 @@ def write_plan(lines: list[Line], path: Path, lists: bool) -> Path:
         paragraph.add_run(text).bold = kind in ("section", "group", "unit")
         if kind == "group":
             groups += 1
-        num_id = 6 if kind == "unit" and groups > 1 else _NUM[kind]
+        num_id = 106 if kind == "unit" and groups > 1 else _NUM[kind]
         _number(paragraph, num_id, _LEVEL.get(kind, 0))
     document.save(str(path))
     return path
@@ -161,7 +162,7 @@ def write_plan(lines: list[Line], path: Path, lists: bool) -> Path:
 def number_cells(document: docx.document.Document, cells: list[docx.table._Cell]) -> None:
     """Number these table cells with Word's list numbering ("1.", "2.", ...), their text left empty."""
     if document.part.numbering_part.element.find(qn("w:num")) is None or not any(
-        num.get(qn("w:numId")) == "7" for num in document.part.numbering_part.element.iterchildren(qn("w:num"))
+        num.get(qn("w:numId")) == "107" for num in document.part.numbering_part.element.iterchildren(qn("w:num"))
     ):
         _numbering(document)
     for cell in cells:
