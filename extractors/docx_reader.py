@@ -129,9 +129,16 @@ def _paragraph_text(paragraph: Any, numbering: WordNumbering | None = None) -> t
             all_bold = False
     text = clean_text("".join(pieces))
     bold = bool(text) and all_bold
-    if label is not None:
+    if label is not None and not _already_labelled(text, label):
         text = f"{label} {text}".strip()
     return text, bold, label is not None
+
+
+def _already_labelled(text: str, label: str) -> bool:
+    """A list paragraph whose text also types its mark ("- ..." in a bulleted list): the mark is not doubled."""
+    if label in ("-", "+"):
+        return text[:1] in "-–+•"
+    return text.startswith(label)
 
 
 def _cell_content(tc: Any, numbering: WordNumbering | None) -> tuple[str, bool]:

@@ -98,3 +98,15 @@ def test_the_pdfs_libreoffice_prints_of_both_give_the_records_of_the_docx(forms,
     from_docx = _records(process_file(forms["typed"]))
     assert _records(process_file(typed)) == from_docx
     assert _records(process_file(lists)) == from_docx
+
+
+def test_a_typed_mark_in_a_list_paragraph_is_not_doubled(tmp_path: Path):
+    document = docx.Document()
+    document.add_paragraph("- Rà soát thủ tục hành chính.", style="List Bullet")
+    document.add_paragraph("Cập nhật dữ liệu hộ tịch.", style="List Bullet")
+    path = tmp_path / "typed-too.docx"
+    document.save(str(path))
+    assert [b.text for b in DocxReader(path).convert().blocks] == [
+        "- Rà soát thủ tục hành chính.",
+        "- Cập nhật dữ liệu hộ tịch.",
+    ]
