@@ -10,7 +10,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python system-deps
+$(STAMP): pyproject.toml | $(BIN)/python system-deps office-deps
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
@@ -39,8 +39,9 @@ system-deps:
 	tesseract --list-langs 2>&1 | grep -qx vie || { \
 		echo "make: tesseract still lists no Vietnamese data (vie) after the install" >&2; exit 1; }
 
-# LibreOffice prints the sample plans in other table drawing styles (`make eval-styles`, `make bench`), with
-# Liberation Serif standing in for Times New Roman at the same metrics.  Not needed by `make run`/`make test`.
+# LibreOffice reads old Word (.doc), .rtf and .odt plans (extractors/office_reader.py) and prints the sample
+# plans in other table drawing styles (`make eval-styles`, `make bench`), with Liberation Serif standing in for
+# Times New Roman at the same metrics.  Checked on every `make run`/`make test`, like tesseract.
 OFFICE_PACKAGES := libreoffice-writer-nogui fonts-liberation
 
 office-deps:
@@ -50,7 +51,7 @@ office-deps:
 run: $(STAMP)
 	$(BIN)/vnplan run samples/ --out out/
 
-test: $(STAMP) office-deps
+test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
@@ -71,7 +72,7 @@ eval-styles: $(STAMP) office-deps
 	$(BIN)/python -m bench.table_styles
 
 # Accuracy on the samples converted to Markdown (markitdown) and copied from a web page as text (bench/text_forms.py).
-eval-forms: $(STAMP)
+eval-forms: $(STAMP) office-deps
 	@command -v pandoc >/dev/null 2>&1 || { $(call apt_install,pandoc,pandoc); }
 	@$(BIN)/python -c "import markitdown, mammoth, pymupdf" >/dev/null 2>&1 || $(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench.text_forms

@@ -8,6 +8,9 @@ the page number and the header repeated every few rows; trailing tabs and cells 
 scores what vnplan reads from each form against the gold files.
 
 
+The samples saved by LibreOffice as a web page, a Word 97 ``.doc``, Rich Text and OpenDocument are scored the
+same way, with the time per document (the reader's LibreOffice conversion included).
+
 ``python -m bench.text_forms`` (``make eval-forms``) prints the accuracy per form.  markitdown and mammoth
 come with the ``bench`` extra; ``make eval-forms`` installs pandoc where missing.
 """
@@ -19,12 +22,14 @@ import random
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import lxml.html
 
-from bench.table_styles import CONVERT_TIMEOUT_S, ROOT, score
+from bench.table_styles import CONVERT_TIMEOUT_S, ROOT, office, score
 
 ROWS_PER_PAGE = 8
 """Rows between two page breaks in the page-by-page copy."""
@@ -45,6 +50,18 @@ def pandoc_export(docx: Path, target: Path, flavour: str = "gfm") -> Path:
     if command is None:
         raise RuntimeError("pandoc is not installed: run 'make eval-forms' (Debian: pandoc)")
     subprocess.run([command, "-t", flavour, "-o", str(target), str(docx)], check=True, timeout=CONVERT_TIMEOUT_S)
+    return target
+
+
+def libreoffice_export(docx: Path, target: Path, filter_name: str) -> Path:
+    """The DOCX saved by LibreOffice in another format (a web page, Word 97, Rich Text, OpenDocument)."""
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(
+            [office(), f"-env:UserInstallation=file://{folder}/profile", "--headless", "--convert-to",
+             f"{target.suffix.lstrip('.')}:{filter_name}", "--outdir", folder, str(docx)],
+            check=True, capture_output=True, timeout=CONVERT_TIMEOUT_S,
+        )  # fmt: skip
+        shutil.move(str(Path(folder) / f"{docx.stem}{target.suffix}"), target)
     return target
 
 
@@ -107,6 +124,10 @@ FORMS: dict[str, tuple[str, Callable[[Path, Path], Path]]] = {
     "pandoc-gfm": (".md", pandoc_export),
     "pandoc-html-tables": (".md", lambda docx, target: pandoc_export(docx, target, "markdown_strict")),
     "browser-copy": (".txt", browser_copy),
+    "web page (LibreOffice)": (".html", lambda docx, target: libreoffice_export(docx, target, "HTML (StarWriter)")),
+    "doc (Word 97)": (".doc", lambda docx, target: libreoffice_export(docx, target, "MS Word 97")),
+    "rtf": (".rtf", lambda docx, target: libreoffice_export(docx, target, "Rich Text Format")),
+    "odt": (".odt", lambda docx, target: libreoffice_export(docx, target, "writer8")),
     "browser-copy-paged": (".txt", lambda docx, target: browser_copy(docx, target, paged=True)),
 }
 
@@ -125,19 +146,21 @@ def main(argv: list[str] | None = None) -> int:
     tables = ("targets", "tasks/appendix", "tasks/section", "tasks/directive")
     print("Each cell: rows gold / read / matched, then fields equal / compared over the matched rows.")
     print("")
-    print("| form | " + " | ".join(tables) + " |")
-    print("|---" * (len(tables) + 1) + "|")
+    print("| form | " + " | ".join(tables) + " | s/document |")
+    print("|---" * (len(tables) + 2) + "|")
     for name in names:
         suffix, export = FORMS[name]
-        folder = args.out / name
+        folder = args.out / name.split(" ")[0]
         folder.mkdir(parents=True, exist_ok=True)
         exports = [export(docx, folder / f"{docx.stem}{suffix}") for docx in sorted(args.samples.glob("*.docx"))]
+        clock = time.perf_counter()
         totals = score(exports, args.gold)
+        seconds = (time.perf_counter() - clock) / len(exports)  # reading (and converting) + building the records
         cells = []
         for table in tables:
             c = totals.get(table)
             cells.append(f"{c['gold']} / {c['read']} / {c['matched']}, {c['equal']} / {c['compared']}" if c else "–")
-        print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
+        print(f"| {name} | " + " | ".join(cells) + f" | {seconds:.2f} |", flush=True)
     return 0
 
 

@@ -99,6 +99,8 @@ class Document:
     page_count: int | None = None
     ocr_pages: tuple[int, ...] = ()
     """The pages read by OCR (scanned pages without a text layer); empty for a born-digital document."""
+    converted_from: str | None = None
+    """The format the file was converted from before it was read ("doc", "rtf", "odt"), or None."""
 
     def tables(self) -> list[Block]:
         return [block for block in self.blocks if block.is_table]

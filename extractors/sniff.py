@@ -1,8 +1,9 @@
 """What a file really is, from its first bytes: so that a misnamed upload gets an error in plain words.
 
 People rename files: an old Word ``.doc`` saved as ``.docx``, a spreadsheet attached as ``.docx``, a
-PDF exported with a ``.txt`` name.  Each reader would only say "cannot read"; this module names the
-real format so the error can say what to do.  Magic numbers are a handful of fixed byte strings;
+PDF exported with a ``.txt`` name, a web page saved as ``.doc``.  This module names the real format, so that
+``extractors.readers`` hands a plan to the reader of what it is, and an error can say what to do.
+Magic numbers are a handful of fixed byte strings;
 the two container formats (ZIP for Office Open XML, OLE2 for the old Office formats) are opened with
 ``zipfile`` and ``olefile`` to see which application wrote them.  A general-purpose detector
 (libmagic) would add a system library and still not tell a .doc from an encrypted .docx.
@@ -10,7 +11,9 @@ the two container formats (ZIP for Office Open XML, OLE2 for the old Office form
 
 from __future__ import annotations
 
+import codecs
 import io
+import re
 import zipfile
 from enum import StrEnum
 
@@ -35,6 +38,8 @@ class Sniffed(StrEnum):
     ENCRYPTED_OFFICE = "encrypted office"
     OLE2 = "ole2"
     RTF = "rtf"
+    ODT = "odt"
+    HTML = "html"
     IMAGE = "image"
     OTHER = "other"
 
@@ -53,6 +58,8 @@ DESCRIPTIONS: dict[Sniffed, str] = {
     Sniffed.ENCRYPTED_OFFICE: "a password-protected Office file",
     Sniffed.OLE2: "an old Microsoft Office file",
     Sniffed.RTF: "a Rich Text (.rtf) file",
+    Sniffed.ODT: "an OpenDocument text (.odt) file",
+    Sniffed.HTML: "a web page (HTML)",
     Sniffed.IMAGE: "an image",
     Sniffed.OTHER: "a file of unknown type",
 }
@@ -71,7 +78,24 @@ def sniff(data: bytes) -> Sniffed:
         return Sniffed.RTF
     if head.startswith(_IMAGES):
         return Sniffed.IMAGE
+    if _HTML_START.match(_as_text(head)):
+        return Sniffed.HTML
     return Sniffed.OTHER
+
+
+# A web page opens with its doctype or <html> (after a BOM, an XML declaration or comments), or, for a
+# fragment a portal serves, with <head>/<body>/<meta>.
+_HTML_START = re.compile(
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _as_text(head: bytes) -> str:
+    """The start of a file as text, for a look at its first tags (UTF-16 and UTF-8, with or without a BOM)."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return head.decode("utf-16", errors="ignore")
+    return head.decode("latin-1").removeprefix("\xef\xbb\xbf")
 
 
 def _zip_kind(data: bytes) -> Sniffed:
@@ -88,7 +112,9 @@ def _zip_kind(data: bytes) -> Sniffed:
     if "ppt/presentation.xml" in names:
         return Sniffed.PPTX
     if "mimetype" in names and "content.xml" in names:
-        return Sniffed.ODF
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            mimetype = archive.read("mimetype")[:80]
+        return Sniffed.ODT if mimetype.startswith(b"application/vnd.oasis.opendocument.text") else Sniffed.ODF
     return Sniffed.ZIP
 
 

@@ -18,6 +18,11 @@ from normalizers.encoding import repair_legacy_encoding
 # A footnote marker: <sup>3</sup>, <sup>(*)</sup>, ^{3} or ^3 -- the whole marker goes.
 _FOOTNOTE_MARKER = re.compile(r"<sup>[^<]{0,12}</sup>|\^\{[^}]{0,12}\}|\^\d{1,3}\b", re.IGNORECASE)
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+# Tags that end a line or a cell stand for a space; inline ones (<b>, <span>, <a>, <font>...) for nothing:
+# "≥<span>80</span>" is "≥80", as the page shows it.
+_BREAKING_TAG = re.compile(
+    r"</?(?:br|p|div|li|ul|ol|td|th|tr|table|h[1-6]|blockquote|section|article|dd|dt|hr)\b[^<>]*>", re.IGNORECASE
+)
 _HEADING_HASHES = re.compile(r"^\s{0,3}#{1,6}\s+")
 # Emphasis asterisks that touch a word on one side only: **bold**, *italic*.  Underscores
 # are left alone: the exports use them literally for blanks ("Số \_\_/KH").
@@ -50,7 +55,7 @@ def has_leading_footnote_marker(text: str) -> bool:
 def strip_markup(text: str) -> str:
     """Markdown emphasis, heading hashes, HTML tags and escapes removed; entities decoded."""
     text = strip_footnote_markers(text)
-    text = _HTML_TAG.sub(" ", text)
+    text = _HTML_TAG.sub("", _BREAKING_TAG.sub(" ", text))
     text = _HEADING_HASHES.sub("", text)
     text = _EMPHASIS.sub("", text)
     text = _MD_ESCAPE.sub(r"\1", text)

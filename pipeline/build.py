@@ -69,6 +69,7 @@ def document_record(document: Document, meta: DocumentMetadata) -> DocumentRecor
         title=meta.title,
         page_count=document.page_count,
         ocr=bool(document.ocr_pages),
+        converted_from=document.converted_from,  # type: ignore[arg-type]  # validated by pydantic
     )
 
 

@@ -7,10 +7,18 @@ from pathlib import Path
 from pipeline.run_result import Failure
 from schemas.records import PlanRecords
 
-# Which copy of a plan the records come from when it arrives in several formats: DOCX keeps
-# the real table structure (merged cells, no page breaks), the text export keeps the words
-# but loses merges, and PDF needs layout reconstruction, so it is the last resort.
-FORMAT_PREFERENCE = {"docx": 0, "text": 1, "pdf": 2}
+# Which copy of a plan the records come from when it arrives in several formats: DOCX keeps the real
+# table structure (merged cells, no page breaks); a .doc/.rtf/.odt is DOCX after LibreOffice's conversion
+# (one step more that can go wrong); a web page keeps merges and structure but mixes in its site; the text
+# export keeps the words but loses merges; PDF needs layout reconstruction, so it is the last resort.
+FORMAT_PREFERENCE = {"docx": 0, "html": 2, "text": 3, "pdf": 4}
+CONVERTED_RANK = 1
+
+
+def preference(plan: PlanRecords) -> int:
+    """The rank of a plan's copy: lower is preferred."""
+    document = plan.document
+    return CONVERTED_RANK if document.converted_from else FORMAT_PREFERENCE[document.source_format]
 
 
 def discover(paths: list[Path]) -> tuple[list[Path], list[Failure]]:
@@ -24,7 +32,13 @@ def discover(paths: list[Path]) -> tuple[list[Path], list[Failure]]:
     failures: list[Failure] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p.relative_to(path))))
+            files.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and not _hidden(p.relative_to(path)) and not _page_files(p, path)
+                )
+            )
         elif path.is_file():
             files.append(path)
         else:
@@ -37,6 +51,22 @@ def _hidden(path: Path) -> bool:
     return any(part.startswith((".", "~$")) for part in path.parts if part not in (".", ".."))
 
 
+_COMPANION_SUFFIXES = ("_files", ".fld", "-Dateien", "_archivos")
+"""The folder a browser or Word saves a page's images and styles in, beside ``name.html``: ``name_files``."""
+
+
+def _page_files(path: Path, root: Path) -> bool:
+    """Whether ``path`` lies in the companion folder of a web page saved "with its files"."""
+    for parent in path.relative_to(root).parents:
+        folder = root / parent
+        for suffix in _COMPANION_SUFFIXES:
+            if folder.name.endswith(suffix):
+                stem = folder.name[: -len(suffix)]
+                if any((folder.parent / f"{stem}{ext}").is_file() for ext in (".html", ".htm", ".xhtml")):
+                    return True
+    return False
+
+
 def merge_formats(plans: list[PlanRecords]) -> list[PlanRecords]:
     """One plan, one set of records: keep the preferred format's copy, list the others as alternates."""
     by_plan: dict[str, list[PlanRecords]] = {}
@@ -44,7 +74,7 @@ def merge_formats(plans: list[PlanRecords]) -> list[PlanRecords]:
         by_plan.setdefault(plan.document.plan_key, []).append(plan)
     merged: list[PlanRecords] = []
     for copies in by_plan.values():
-        copies.sort(key=lambda p: (FORMAT_PREFERENCE[p.document.source_format], p.document.source_path))
+        copies.sort(key=lambda p: (preference(p), p.document.source_path))
         chosen, others = copies[0], copies[1:]
         alternates = sorted({p.document.source_path for p in others} - {chosen.document.source_path})
         merged.append(

@@ -12,9 +12,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.5.0"
+SCHEMA_VERSION = "1.6.0"
 
-SourceFormat = Literal["text", "docx", "pdf"]
+SourceFormat = Literal["text", "docx", "pdf", "html"]
 DeadlineKind = Literal[
     "date",
     "month",
@@ -146,6 +146,10 @@ class DocumentRecord(_Record):
     title: str | None = None
     page_count: int | None = None
     ocr: bool = Field(default=False, description="True when some page had no text layer (a scan) and was read by OCR.")
+    converted_from: Literal["doc", "rtf", "odt"] | None = Field(
+        default=None,
+        description="The format LibreOffice converted the file from before it was read as .docx; null otherwise.",
+    )
     complete: bool = Field(
         default=True,
         description="No critical or incomplete completeness finding is open (not accepted by a person).",

@@ -164,6 +164,7 @@ def write_docx(plan: Plan, path: Path, landscape: bool = True) -> Path:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             paragraph.add_run(line).bold = True
         _docx_table(document, table)
+        document.add_paragraph()  # Word always ends a table with a paragraph; LibreOffice's .doc export needs it
     document.save(str(path))
     return path
 
@@ -462,3 +463,93 @@ def write_markdown(plan: Plan, path: Path, form: str) -> Path:
 
 def _pipe_line(cells: list[str]) -> str:
     return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
+
+
+# -- web pages ------------------------------------------------------------------------------------------------
+
+SITE_TOP = """<header class="site-header"><div class="logo">Cổng thông tin điện tử tỉnh</div>
+<nav class="main-menu"><ul><li><a href="/">Trang chủ</a></li><li><a href="/van-ban">Văn bản</a></li>
+<li><a href="/tin-tuc">Tin tức 1.</a></li></ul></nav></header>
+<div class="breadcrumb">Trang chủ / Văn bản / Kế hoạch</div>
+<aside class="sidebar"><h3>Văn bản mới</h3>
+<ul><li>Kế hoạch số 12/KH-UBND</li><li>Quyết định 99/QĐ-UBND</li></ul></aside>
+<script>var tracker = "Kế hoạch";</script>"""
+SITE_BOTTOM = """<footer id="footer"><p>Bản quyền thuộc Ủy ban nhân dân tỉnh. Địa chỉ: 01 Hùng Vương.</p></footer>"""
+
+
+def write_html(
+    plan: Plan, path: Path, encoding: str = "utf-8", site: bool = True, repeat_header_every: int = 0
+) -> Path:
+    """The plan as a web page: its paragraphs, and its tables with merged cells as ``rowspan``/``colspan``
+    (a group row's title spans the row), inside a portal's header, menu, sidebar, script and footer (``site``).
+    ``repeat_header_every``: the header rows again every that many rows (a page break kept in the table)."""
+    parts = [f'<!DOCTYPE html>\n<html lang="vi"><head><meta charset="{encoding}"><title>Kế hoạch</title>'
+             "<style>td { border: 1px solid }</style></head><body>"]  # fmt: skip
+    if site:
+        parts.append(SITE_TOP)
+    parts.append('<div class="content"><div class="article-body">')
+    for line in plan.preamble:
+        text = html_escape(line.strip("*"))
+        parts.append(f"<p><b>{text}</b></p>" if line.startswith("**") else f"<p>{text}</p>")
+    for table in plan.tables:
+        parts += [f'<p style="text-align:center"><strong>{html_escape(line)}</strong></p>' for line in table.title]
+        header = []
+        for header_row in table.header:
+            cells = "".join(
+                f'<td rowspan="{c.rowspan}" colspan="{c.colspan}"><p><b>{html_escape(c.text)}</b></p></td>'
+                for c in header_row
+            )
+            header.append(f"<tr>{cells}</tr>")
+        rows = []
+        for k, texts in enumerate(table.rows):
+            if repeat_header_every and k and k % repeat_header_every == 0:
+                rows += header
+            if len(texts) == 2:
+                rows.append(f"<tr><td><b>{texts[0]}</b></td><td colspan=\"{len(table.widths) - 1}\"><b>"
+                            f"{html_escape(texts[1])}</b></td></tr>")  # fmt: skip
+            else:
+                cells = "".join(f"<td><p>{html_escape(text)}</p></td>" for text in texts)
+                rows.append(f"<tr>{cells}</tr>")
+        parts.append(
+            f'<table class="MsoTableGrid"><thead>{"".join(header)}</thead><tbody>{"".join(rows)}</tbody></table>'
+        )
+    parts.append("</div></div>")
+    if site:
+        parts.append(SITE_BOTTOM)
+    parts.append("</body></html>")
+    text = "\n".join(parts)
+    path.write_bytes(to_windows_1258(text) if encoding == "windows-1258" else text.encode(encoding))
+    return path
+
+
+def to_windows_1258(text: str) -> bytes:
+    """Vietnamese in the Windows code page: the vowel with its hat or horn is one code, the tone mark a
+    combining one after it ("ế" is "ê" + U+0301), as Windows writes it."""
+    import unicodedata
+
+    def encodable(char: str) -> bool:
+        try:
+            char.encode("cp1258")
+        except UnicodeEncodeError:
+            return False
+        return True
+
+    out = bytearray()
+    for char in text:
+        if encodable(char):
+            out += char.encode("cp1258")
+            continue
+        base, *marks = unicodedata.normalize("NFD", char)
+        rest = []
+        for mark in marks:  # keep on the base letter what the code page has as one letter ("ê", "ơ")
+            joined = unicodedata.normalize("NFC", base + mark)
+            if len(joined) == 1 and encodable(joined):
+                base = joined
+            else:
+                rest.append(mark)
+        out += (base + "".join(rest)).encode("cp1258")
+    return bytes(out)
+
+
+def html_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
