@@ -12,7 +12,10 @@ Each check compares one of these with the rows read and gives ``Finding``s:
   (its table not recognised, or not in the file at all), severity ``critical``;
 - ``count_mismatch``: a stated count against the rows read, ``incomplete`` when fewer were read, ``review``
   when more;
-- ``no_tasks``: no appendix task table and no prose task list at all, ``incomplete``.
+- ``no_tasks``: no appendix task table and no prose task list at all, ``incomplete``;
+- ``unread_rows``: a table whose rows are numbered like a plan's (two or more rows opening with 1, 2, 3 ...
+  and filled across three or more columns) that no appendix table took in (its header not recognised, or a
+  piece that follows no table), ``incomplete``: rows a reader could not place never vanish quietly.
 
 The wording (the appendix and count patterns, the kind words, the sentences a clerk reads) is data:
 ``data/completeness.yaml``.  Only integer row numbers and roman group numbers are checked; lettered rows
@@ -31,6 +34,7 @@ from extractors.appendix import AppendixRow
 from extractors.layout import is_roman_numeral, strip_numbering
 from extractors.model import Document
 from extractors.sections import SectionTask
+from extractors.tables import find_appendix_tables
 from extractors.task_units import unit_heading
 from normalizers.data_files import load_rules
 from normalizers.text import collapse_whitespace, fold
@@ -418,6 +422,37 @@ def check_completeness(
             findings += appendix_numbering(vocab, table_rows, names.get(start, vocab.labels[kind]))
     findings += section_numbering(vocab, section_tasks)
     findings += count_findings(document, vocab, sections, section_tasks, rows, names)
+    findings += unread_rows(document, vocab)
     if not appendix["tasks"] and not section_tasks:
         findings.append(_finding(vocab, "no_tasks", "incomplete", vocab.labels["plan"]))
+    return findings
+
+
+MIN_UNREAD_ROWS = 2
+MIN_FILLED_CELLS = 3
+
+
+def unread_rows(document: Document, vocab: CompletenessVocabulary) -> list[Finding]:
+    """Tables no appendix table took in whose rows are numbered like a plan's: one finding per such table,
+    its numbered rows counted (a letterhead or a signature table has no numbered rows)."""
+    read = {block for table in find_appendix_tables(document) for block in table.blocks}
+    findings: list[Finding] = []
+    for index, block in enumerate(document.blocks):
+        if not block.is_table or index in read:
+            continue
+        numbered = [
+            row
+            for row in block.rows
+            if row.cells
+            and _integer(row.cells[0].text) is not None
+            and sum(1 for cell in row.cells if cell.text) >= MIN_FILLED_CELLS
+        ]
+        if len(numbered) >= MIN_UNREAD_ROWS:
+            where = vocab.labels["unread"]
+            if block.provenance.page is not None:
+                where = f"{vocab.labels['unread_page']} {block.provenance.page}"
+            elif block.provenance.line is not None:
+                where = f"{vocab.labels['unread_line']} {block.provenance.line}"
+            stts = [row.cells[0].text.strip().rstrip(".") for row in numbered]
+            findings.append(_finding(vocab, "unread_rows", "incomplete", where, None, stts, found=len(numbered)))
     return findings

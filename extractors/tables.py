@@ -107,6 +107,8 @@ class LogicalTable:
     rows: list[Row] = field(default_factory=list)
     start_block: int = 0
     """Index of the document block its first piece is."""
+    blocks: list[int] = field(default_factory=list)
+    """Indices of the document blocks of all its pieces."""
 
     @property
     def width(self) -> int:
@@ -297,6 +299,7 @@ def find_appendix_tables(document: Document, vocabulary: ColumnVocabulary | None
             current.is_repeated_header(rows[0]) if size else block.column_count == current.width or current.fits(rows)
         ):
             _append_piece(current, rows, vocabulary)
+            current.blocks.append(index)
             continue
         current = None
         if size == 0:
@@ -306,7 +309,7 @@ def find_appendix_tables(document: Document, vocabulary: ColumnVocabulary | None
         kind = vocabulary.table_kind(set(roles.values()) | ({YEAR_ROLE} if years else set()))
         if kind is None:
             continue
-        current = LogicalTable(kind=kind, header=header, roles=roles, years=years, start_block=index)
+        current = LogicalTable(kind=kind, header=header, roles=roles, years=years, start_block=index, blocks=[index])
         tables.append(current)
         _append_piece(current, rows[size:], vocabulary, after_break=False)
     return tables

@@ -38,6 +38,7 @@ CompletenessKind = Literal[
     "group_restart",
     "missing_appendix",
     "count_mismatch",
+    "unread_rows",
     "no_tasks",
 ]
 CompletenessSeverity = Literal["critical", "incomplete", "review"]

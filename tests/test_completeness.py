@@ -287,3 +287,23 @@ def test_the_gate_lists_incomplete_plans_by_name(tmp_path: Path):
     warned = {(r.table, r.description): r.unexpected_examples for r in report.warnings}
     assert warned[("completeness", "no plan has an open numbering_gap finding")] == ["ha-giang.txt"]
     assert ("documents", "at least 90% of the plans are complete") in warned
+
+
+def test_numbered_rows_of_a_table_no_header_was_recognised_for_are_a_finding(tmp_path: Path):
+    plan = _plan(
+        tmp_path,
+        [
+            "Các nhiệm vụ cụ thể như sau:",
+            "",
+            "Số\tCông việc\tNgười làm\tHạn",
+            "1\tLắp đặt điểm truy cập công cộng\tSở Xây dựng\tQuý IV/2027",
+            "2\tNâng cấp đường truyền xã\tSở Xây dựng\tQuý IV/2027",
+            "",
+            "ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        ],
+    )
+    (finding,) = [f for f in plan.document.completeness if f.kind == "unread_rows"]
+    assert finding.message == (
+        "Bảng ở dòng 13: 2 dòng đánh số (STT 1, 2) không đọc được: không nhận ra tiêu đề cột của bảng"
+    )
+    assert finding.severity == "incomplete" and not plan.document.complete
