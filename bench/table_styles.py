@@ -266,6 +266,25 @@ def score(pdfs: list[Path], gold: Path) -> dict[str, dict[str, int]]:
     return totals
 
 
+SCORED_TABLES = ("targets", "tasks/appendix", "tasks/section", "tasks/directive")
+
+
+def print_score_header(first: str, *extra: str) -> None:
+    """The head of a Markdown table of ``score`` results, one row per form or style."""
+    print("Each cell: rows gold / read / matched, then fields equal / compared over the matched rows.")
+    print("")
+    print(f"| {first} | " + " | ".join([*SCORED_TABLES, *extra]) + " |")
+    print("|---" * (len(SCORED_TABLES) + len(extra) + 1) + "|")
+
+
+def print_score_row(name: str, totals: dict[str, dict[str, int]], *extra: str) -> None:
+    cells = []
+    for table in SCORED_TABLES:
+        c = totals.get(table)
+        cells.append(f"{c['gold']} / {c['read']} / {c['matched']}, {c['equal']} / {c['compared']}" if c else "–")
+    print(f"| {name} | " + " | ".join([*cells, *extra]) + " |", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Score vnplan on the samples printed in other table drawing styles.")
     parser.add_argument("--styles", default=",".join(STYLES), help=f"comma-separated, of {', '.join(STYLES)}")
@@ -277,18 +296,9 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [name for name in names if name not in STYLES]
     if unknown:
         parser.error(f"unknown style(s): {', '.join(unknown)}")
-    tables = ("targets", "tasks/appendix", "tasks/section", "tasks/directive")
-    print("Each cell: rows gold / read / matched, then fields equal / compared over the matched rows.")
-    print("")
-    print("| style | " + " | ".join(tables) + " |")
-    print("|---" * (len(tables) + 1) + "|")
+    print_score_header("style")
     for name in names:
-        totals = score(render_samples(args.samples, STYLES[name], args.out / name), args.gold)
-        cells = []
-        for table in tables:
-            c = totals.get(table)
-            cells.append(f"{c['gold']} / {c['read']} / {c['matched']}, {c['equal']} / {c['compared']}" if c else "–")
-        print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
+        print_score_row(name, score(render_samples(args.samples, STYLES[name], args.out / name), args.gold))
     return 0
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import lxml.html
 
-from bench.table_styles import CONVERT_TIMEOUT_S, ROOT, office, score
+from bench.table_styles import CONVERT_TIMEOUT_S, ROOT, office, print_score_header, print_score_row, score
 
 ROWS_PER_PAGE = 8
 """Rows between two page breaks in the page-by-page copy."""
@@ -143,11 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [name for name in names if name not in FORMS]
     if unknown:
         parser.error(f"unknown form(s): {', '.join(unknown)}")
-    tables = ("targets", "tasks/appendix", "tasks/section", "tasks/directive")
-    print("Each cell: rows gold / read / matched, then fields equal / compared over the matched rows.")
-    print("")
-    print("| form | " + " | ".join(tables) + " | s/document |")
-    print("|---" * (len(tables) + 2) + "|")
+    print_score_header("form", "s/document")
     for name in names:
         suffix, export = FORMS[name]
         folder = args.out / name.split(" ")[0]
@@ -156,11 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         clock = time.perf_counter()
         totals = score(exports, args.gold)
         seconds = (time.perf_counter() - clock) / len(exports)  # reading (and converting) + building the records
-        cells = []
-        for table in tables:
-            c = totals.get(table)
-            cells.append(f"{c['gold']} / {c['read']} / {c['matched']}, {c['equal']} / {c['compared']}" if c else "–")
-        print(f"| {name} | " + " | ".join(cells) + f" | {seconds:.2f} |", flush=True)
+        print_score_row(name, totals, f"{seconds:.2f}")
     return 0
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import docx
 
-from bench.table_styles import ROOT, score, to_pdf
+from bench.table_styles import ROOT, print_score_header, print_score_row, score, to_pdf
 
 STYLES = {"- ": "List Bullet", "+ ": "List Bullet 2"}
 
@@ -53,17 +53,10 @@ def main(argv: list[str] | None = None) -> int:
         changed = as_word_lists(source, args.out / source.name)
         print(f"{source.name}: {changed} paragraphs made list items")
         rewritten.append(args.out / source.name)
-    tables = ("targets", "tasks/appendix", "tasks/section", "tasks/directive")
-    print("\nEach cell: rows gold / read / matched, then fields equal / compared over the matched rows.\n")
-    print("| form | " + " | ".join(tables) + " |")
-    print("|---" * (len(tables) + 1) + "|")
+    print("")
+    print_score_header("form")
     for name, files in (("docx", rewritten), ("pdf (LibreOffice)", to_pdf(rewritten, args.out))):
-        totals = score(files, args.gold)
-        cells = []
-        for table in tables:
-            c = totals.get(table)
-            cells.append(f"{c['gold']} / {c['read']} / {c['matched']}, {c['equal']} / {c['compared']}" if c else "–")
-        print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
+        print_score_row(name, score(files, args.gold))
     return 0
 
 

@@ -82,10 +82,11 @@ def read_table_rows(table: LogicalTable, start: int = 0) -> list[AppendixRow]:
     return records
 
 
-def extract_appendix(document: Document) -> dict[str, list[AppendixRow]]:
-    """Targets and tasks rows of every appendix table of the document, in document order."""
+def extract_appendix(document: Document, tables: list[LogicalTable] | None = None) -> dict[str, list[AppendixRow]]:
+    """Targets and tasks rows of every appendix table of the document (``tables``, when the caller has found
+    them already), in document order."""
     found: dict[str, list[AppendixRow]] = {"targets": [], "tasks": []}
-    for table in find_appendix_tables(document):
+    for table in find_appendix_tables(document) if tables is None else tables:
         rows = found[table.kind]
         rows.extend(read_table_rows(table, start=len(rows)))
     return found

@@ -34,7 +34,7 @@ from extractors.appendix import AppendixRow
 from extractors.layout import is_roman_numeral, strip_numbering
 from extractors.model import Document
 from extractors.sections import SectionTask
-from extractors.tables import find_appendix_tables
+from extractors.tables import LogicalTable, find_appendix_tables
 from extractors.task_units import unit_heading
 from normalizers.data_files import load_rules
 from normalizers.text import collapse_whitespace, fold
@@ -407,10 +407,14 @@ def check_completeness(
     appendix: dict[str, list[AppendixRow]],
     sections: Sequence[range],
     section_tasks: list[SectionTask],
+    tables: list[LogicalTable] | None = None,
     vocab: CompletenessVocabulary | None = None,
 ) -> list[Finding]:
-    """Every finding for one plan, in a stable order (none: the plan is as complete as it says)."""
+    """Every finding for one plan, in a stable order (none: the plan is as complete as it says).
+
+    ``tables``: the document's appendix tables, when the caller has found them already."""
     vocab = vocab or default_completeness_vocabulary()
+    tables = find_appendix_tables(document) if tables is None else tables
     rows = appendix["targets"] + appendix["tasks"]
     missing, names = appendix_findings(document, vocab, rows)
     findings = list(missing)
@@ -422,7 +426,7 @@ def check_completeness(
             findings += appendix_numbering(vocab, table_rows, names.get(start, vocab.labels[kind]))
     findings += section_numbering(vocab, section_tasks)
     findings += count_findings(document, vocab, sections, section_tasks, rows, names)
-    findings += unread_rows(document, vocab)
+    findings += unread_rows(document, vocab, tables)
     if not appendix["tasks"] and not section_tasks:
         findings.append(_finding(vocab, "no_tasks", "incomplete", vocab.labels["plan"]))
     return findings
@@ -432,10 +436,10 @@ MIN_UNREAD_ROWS = 2
 MIN_FILLED_CELLS = 3
 
 
-def unread_rows(document: Document, vocab: CompletenessVocabulary) -> list[Finding]:
-    """Tables no appendix table took in whose rows are numbered like a plan's: one finding per such table,
-    its numbered rows counted (a letterhead or a signature table has no numbered rows)."""
-    read = {block for table in find_appendix_tables(document) for block in table.blocks}
+def unread_rows(document: Document, vocab: CompletenessVocabulary, tables: list[LogicalTable]) -> list[Finding]:
+    """Tables no appendix table (``tables``) took in whose rows are numbered like a plan's: one finding per
+    such table, its numbered rows counted (a letterhead or a signature table has no numbered rows)."""
+    read = {block for table in tables for block in table.blocks}
     findings: list[Finding] = []
     for index, block in enumerate(document.blocks):
         if not block.is_table or index in read:

@@ -12,6 +12,7 @@ from extractors.errors import NotAPlanError
 from extractors.limits import DEFAULT_LIMITS, ResourceLimits, budget_scope
 from extractors.metadata import default_document_vocabulary, extract_metadata
 from extractors.readers import read_document
+from extractors.tables import find_appendix_tables
 from extractors.task_list import locate_task_list
 from normalizers.agencies import AgencyNameChecks, default_resolver
 from pipeline.build import build_plan
@@ -42,7 +43,8 @@ def _stages(path: Path, on_stage: StageListener, check: Callable[[str], None]) -
     check("the end of reading")
     on_stage("extract")
     metadata = extract_metadata(document)
-    appendix = extract_appendix(document)
+    tables = find_appendix_tables(document)  # once: the rows and the completeness checks both use them
+    appendix = extract_appendix(document, tables)
     names = AgencyNameChecks(default_resolver(), metadata.jurisdiction)
     task_list = locate_task_list(document, names, has_appendix_tasks=bool(appendix["tasks"]))
     sections = task_list.tasks
@@ -50,7 +52,7 @@ def _stages(path: Path, on_stage: StageListener, check: Callable[[str], None]) -
     check("the end of extraction")
     if not (appendix["targets"] or appendix["tasks"] or sections or directives):
         _unless_titled_as_a_plan(path, metadata.doc_type)
-    findings = check_completeness(document, appendix, task_list.sections, sections)
+    findings = check_completeness(document, appendix, task_list.sections, sections, tables)
     on_stage("normalize")
     plan = build_plan(document, metadata, appendix, directives, sections, findings)
     on_stage("validate")

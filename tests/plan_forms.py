@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import docx
 import font_roboto
@@ -22,7 +23,20 @@ from fpdf import FPDF
 from fpdf.enums import TableBordersLayout, TableCellStyle
 from fpdf.fonts import FontFace
 
+from schemas.records import PlanRecords
+
 FONT_DIR = Path(font_roboto.__file__).parent / "files"
+
+
+def comparable_records(plan: PlanRecords) -> dict[str, Any]:
+    """A plan's targets and tasks without what differs between the files of one plan (doc_id, page)."""
+    dump = plan.model_dump(mode="json")
+    for record in dump["targets"] + dump["tasks"]:
+        record.pop("doc_id")
+        record.pop("page")
+    return {"targets": dump["targets"], "tasks": dump["tasks"]}
+
+
 BORDERS = ("all", "rows", "booktabs", "none")
 
 
@@ -169,22 +183,30 @@ def write_docx(plan: Plan, path: Path, landscape: bool = True) -> Path:
     return path
 
 
-def _docx_table(document: docx.document.Document, table: Table) -> None:
-    columns = len(table.widths)
-    grid = document.add_table(rows=len(table.header) + len(table.rows), cols=columns)
-    grid.style = "Table Grid"
+def header_cells(table: Table) -> list[tuple[int, int, HeaderCell]]:
+    """(row, first grid column, cell) of every header cell, the columns a span from above covers skipped."""
+    placed: list[tuple[int, int, HeaderCell]] = []
     taken: set[tuple[int, int]] = set()
     for r, header_row in enumerate(table.header):
         column = 0
         for cell in header_row:
             while (r, column) in taken:
                 column += 1
-            start = grid.cell(r, column)
-            end = grid.cell(r + cell.rowspan - 1, column + cell.colspan - 1)
-            merged = start.merge(end) if end is not start else start
-            _write(merged, cell.text, bold=True, centre=True)
+            placed.append((r, column, cell))
             taken.update((r + i, column + j) for i in range(cell.rowspan) for j in range(cell.colspan))
             column += cell.colspan
+    return placed
+
+
+def _docx_table(document: docx.document.Document, table: Table) -> None:
+    columns = len(table.widths)
+    grid = document.add_table(rows=len(table.header) + len(table.rows), cols=columns)
+    grid.style = "Table Grid"
+    for r, column, cell in header_cells(table):
+        start = grid.cell(r, column)
+        end = grid.cell(r + cell.rowspan - 1, column + cell.colspan - 1)
+        merged = start.merge(end) if end is not start else start
+        _write(merged, cell.text, bold=True, centre=True)
     for r, texts in enumerate(table.rows, start=len(table.header)):
         if len(texts) == 2:
             _write(grid.cell(r, 0), texts[0], bold=True, centre=True)
@@ -360,20 +382,12 @@ MARKDOWN_FORMS = ("markdown-short-subheader", "markdown-repeated-spans")
 def header_grid(table: Table, repeat_spans: bool = False) -> list[list[str]]:
     """The header as a grid of texts: a merged cell's text in its first grid cell and the cells it covers empty,
     or (``repeat_spans``, as Docling writes merged cells) its text repeated in every cell it covers."""
-    columns = len(table.widths)
-    grid = [[""] * columns for _ in table.header]
-    taken: set[tuple[int, int]] = set()
-    for r, header_row in enumerate(table.header):
-        column = 0
-        for cell in header_row:
-            while (r, column) in taken:
-                column += 1
-            for i in range(cell.rowspan):
-                for j in range(cell.colspan):
-                    taken.add((r + i, column + j))
-                    if (i, j) == (0, 0) or repeat_spans:
-                        grid[r + i][column + j] = cell.text
-            column += cell.colspan
+    grid = [[""] * len(table.widths) for _ in table.header]
+    for r, column, cell in header_cells(table):
+        for i in range(cell.rowspan):
+            for j in range(cell.colspan):
+                if (i, j) == (0, 0) or repeat_spans:
+                    grid[r + i][column + j] = cell.text
     return grid
 
 

@@ -19,9 +19,8 @@ from extractors.pdf_reader import PdfReader
 from extractors.settings import LayoutTableSettings, PdfSettings
 from extractors.tables import find_appendix_tables
 from pipeline.documents import process_file
-from schemas.records import PlanRecords
 from tests.pdf_builder import PageSpec, build_pdf
-from tests.plan_forms import BORDERS, Style, sample_plan, write_docx, write_pdf
+from tests.plan_forms import BORDERS, Style, comparable_records, sample_plan, write_docx, write_pdf
 
 STYLES = [
     *(Style(borders=borders) for borders in BORDERS),
@@ -36,18 +35,10 @@ STYLES = [
 ]
 
 
-def _records(plan: PlanRecords) -> dict[str, Any]:
-    dump = plan.model_dump(mode="json")
-    for record in dump["targets"] + dump["tasks"]:
-        record.pop("doc_id")
-        record.pop("page")
-    return {"targets": dump["targets"], "tasks": dump["tasks"]}
-
-
 @pytest.fixture(scope="module")
 def forms(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     folder = tmp_path_factory.mktemp("forms")
-    from_docx = _records(process_file(write_docx(sample_plan(repeat_tasks=3), folder / "plan.docx")))
+    from_docx = comparable_records(process_file(write_docx(sample_plan(repeat_tasks=3), folder / "plan.docx")))
     return folder, from_docx
 
 
@@ -70,7 +61,7 @@ def test_every_drawing_style_gives_the_records_of_the_docx(forms, style: Style):
     pdf = write_pdf(sample_plan(repeat_tasks=3), folder / f"{style.name}-{style.padding:g}.pdf", style)
     plan = process_file(pdf)
     assert len({task.page for task in plan.tasks}) >= 2, "the tasks table must run over a page break"
-    assert _records(plan) == from_docx
+    assert comparable_records(plan) == from_docx
 
 
 def test_the_header_anchored_finder_reads_a_fully_ruled_table_as_the_ruled_finder_does(tmp_path: Path, monkeypatch):

@@ -15,22 +15,23 @@ from extractors.tables import find_appendix_tables
 from extractors.text_reader import TextReader
 from pipeline.documents import process_file
 from schemas.records import PlanRecords
-from tests.plan_forms import MARKDOWN_FORMS, Style, sample_plan, write_docx, write_markdown, write_pdf, write_tab_text
+from tests.plan_forms import (
+    MARKDOWN_FORMS,
+    Style,
+    comparable_records,
+    sample_plan,
+    write_docx,
+    write_markdown,
+    write_pdf,
+    write_tab_text,
+)
 from tests.prose_forms import PROSE_FORMS, PROSE_PLAN, write_prose
-
-
-def _records(plan: PlanRecords) -> dict[str, Any]:
-    dump = plan.model_dump(mode="json")
-    for record in dump["targets"] + dump["tasks"]:
-        record.pop("doc_id")
-        record.pop("page")
-    return {"targets": dump["targets"], "tasks": dump["tasks"]}
 
 
 @pytest.fixture(scope="module")
 def forms(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     folder = tmp_path_factory.mktemp("text-forms")
-    from_docx = _records(process_file(write_docx(sample_plan(repeat_tasks=3), folder / "plan.docx")))
+    from_docx = comparable_records(process_file(write_docx(sample_plan(repeat_tasks=3), folder / "plan.docx")))
     assert len(from_docx["targets"]) == 5 and len(from_docx["tasks"]) == 15
     return folder, from_docx
 
@@ -39,7 +40,7 @@ def forms(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any
 def test_a_tab_text_export_split_by_page_breaks_gives_the_records_of_the_docx(forms, messy: bool):
     folder, from_docx = forms
     path = write_tab_text(sample_plan(repeat_tasks=3), folder / f"plan-{messy}.txt", messy=messy)
-    assert _records(process_file(path)) == from_docx
+    assert comparable_records(process_file(path)) == from_docx
 
 
 @pytest.mark.parametrize("form", MARKDOWN_FORMS)
@@ -47,7 +48,7 @@ def test_a_tab_text_export_split_by_page_breaks_gives_the_records_of_the_docx(fo
 def test_a_markdown_export_gives_the_records_of_the_docx(forms, form: str, suffix: str):
     folder, from_docx = forms
     path = write_markdown(sample_plan(repeat_tasks=3), folder / f"plan-{form}{suffix}", form)
-    assert _records(process_file(path)) == from_docx
+    assert comparable_records(process_file(path)) == from_docx
 
 
 def _tables(tmp_path: Path, lines: list[str], suffix: str = ".md") -> list[Any]:
@@ -181,7 +182,7 @@ def test_agency_sections_and_model_blocks_of_one_section_all_give_tasks(prose):
 
 @pytest.mark.parametrize("form", [form for form in PROSE_FORMS if form != "docx"])
 def test_every_form_of_the_prose_plan_gives_the_records_of_its_docx(prose, form: str):
-    assert _records(prose[form]) == _records(prose["docx"])
+    assert comparable_records(prose[form]) == comparable_records(prose["docx"])
 
 
 def test_a_header_copied_without_its_merged_cells_takes_the_years_over_the_numbers(tmp_path: Path):

@@ -15,23 +15,14 @@ from extractors.readers import read_document
 from pipeline.documents import process_file
 from pipeline.run import run
 from pipeline.sources import discover
-from schemas.records import PlanRecords
-from tests.plan_forms import Style, sample_plan, write_docx, write_html, write_pdf, write_tab_text
-
-
-def _records(plan: PlanRecords) -> dict[str, Any]:
-    dump = plan.model_dump(mode="json")
-    for record in dump["targets"] + dump["tasks"]:
-        record.pop("doc_id")
-        record.pop("page")
-    return {"targets": dump["targets"], "tasks": dump["tasks"]}
+from tests.plan_forms import Style, comparable_records, sample_plan, write_docx, write_html, write_pdf, write_tab_text
 
 
 @pytest.fixture(scope="module")
 def docx_plan(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     folder = tmp_path_factory.mktemp("web")
     path = write_docx(sample_plan(repeat_tasks=3), folder / "plan.docx")
-    return path, _records(process_file(path))
+    return path, comparable_records(process_file(path))
 
 
 @pytest.mark.parametrize(
@@ -41,7 +32,7 @@ def docx_plan(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
 def test_a_web_page_of_the_plan_gives_the_records_of_its_docx(docx_plan, tmp_path, encoding, site, repeat):
     _, from_docx = docx_plan
     page = write_html(sample_plan(repeat_tasks=3), tmp_path / "ke-hoach.html", encoding, site, repeat)
-    assert _records(process_file(page)) == from_docx
+    assert comparable_records(process_file(page)) == from_docx
 
 
 def test_the_site_around_the_plan_is_left_out(tmp_path):
@@ -68,7 +59,7 @@ def test_word_97_rtf_odt_and_libreoffice_html_give_the_records_of_the_docx(docx_
     source, from_docx = docx_plan
     converted = _convert(source, target, tmp_path)
     plan = process_file(converted)
-    assert _records(plan) == from_docx
+    assert comparable_records(plan) == from_docx
     extension = converted.suffix.lstrip(".")
     expected = extension if extension in ("doc", "rtf", "odt") else None
     assert plan.document.converted_from == expected
@@ -81,7 +72,7 @@ def test_a_misnamed_file_is_read_for_what_it_is(docx_plan, tmp_path):
     page_named_doc = tmp_path / "trang.doc"  # "Word" pages are often saved as web pages named .doc
     page_named_doc.write_bytes(write_html(sample_plan(repeat_tasks=3), tmp_path / "x.html").read_bytes())
     for path in (docx_named_doc, page_named_doc):
-        assert _records(process_file(path)) == from_docx
+        assert comparable_records(process_file(path)) == from_docx
 
 
 def test_one_plan_in_every_form_is_one_plan_from_its_docx(docx_plan, tmp_path):

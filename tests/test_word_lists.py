@@ -14,15 +14,12 @@ from extractors.docx_reader import DocxReader
 from extractors.word_numbering import format_number
 from pipeline.documents import process_file
 from schemas.records import PlanRecords
+from tests.plan_forms import comparable_records
 from tests.word_lists import LIST_PLAN, number_cells, write_plan
 
 
 def _records(plan: PlanRecords) -> dict[str, Any]:
-    dump = plan.model_dump(mode="json")
-    for record in dump["targets"] + dump["tasks"]:
-        record.pop("doc_id")
-        record.pop("page")
-    return {"targets": dump["targets"], "tasks": dump["tasks"], "complete": dump["document"]["complete"]}
+    return {**comparable_records(plan), "complete": plan.document.complete}
 
 
 @pytest.fixture(scope="module")

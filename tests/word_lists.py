@@ -161,9 +161,8 @@ def write_plan(lines: list[Line], path: Path, lists: bool) -> Path:
 
 def number_cells(document: docx.document.Document, cells: list[docx.table._Cell]) -> None:
     """Number these table cells with Word's list numbering ("1.", "2.", ...), their text left empty."""
-    if document.part.numbering_part.element.find(qn("w:num")) is None or not any(
-        num.get(qn("w:numId")) == "107" for num in document.part.numbering_part.element.iterchildren(qn("w:num"))
-    ):
+    numbering = document.part.numbering_part.element
+    if not any(num.get(qn("w:numId")) == "107" for num in numbering.iterchildren(qn("w:num"))):
         _numbering(document)
     for cell in cells:
         _number(cell.paragraphs[0], _NUM["cell"])
