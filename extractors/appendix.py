@@ -31,6 +31,8 @@ class AppendixRow:
     values: list[tuple[int, str]] = field(default_factory=list)  # (year, cell text)
     page: int | None = None
     table_block: int = 0  # index of the document block its table starts at
+    confidence: dict[str, float] = field(default_factory=dict)
+    """Read by OCR: tesseract's lowest word confidence in each role's cell (the year cells under "values")."""
 
 
 def normalize_stt(text: str) -> str | None:
@@ -77,9 +79,19 @@ def read_table_rows(table: LogicalTable, start: int = 0) -> list[AppendixRow]:
                 values=[(year, texts[column]) for column, year in sorted(table.years.items())],
                 page=row.provenance.page,
                 table_block=table.start_block,
+                confidence=_cell_confidences(row, columns, table.years),
             )
         )
     return records
+
+
+def _cell_confidences(row: Row, columns: dict[str, int], years: dict[int, int]) -> dict[str, float]:
+    """The OCR confidence of each role's cell of ``row`` (none for text that was not OCR'd)."""
+    cells = row.cells
+    found = {role: cells[column].confidence for role, column in columns.items() if column < len(cells)}
+    values = [cells[column].confidence for column in years if column < len(cells)]
+    found["values"] = min((value for value in values if value is not None), default=None)
+    return {role: value for role, value in found.items() if value is not None}
 
 
 def extract_appendix(document: Document, tables: list[LogicalTable] | None = None) -> dict[str, list[AppendixRow]]:

@@ -33,6 +33,7 @@ from typing import Any, Literal
 from extractors.appendix import AppendixRow
 from extractors.layout import is_roman_numeral, strip_numbering
 from extractors.model import Document
+from extractors.ocr_numbering import default_confusions, numeral_value
 from extractors.sections import SectionTask
 from extractors.tables import LogicalTable, find_appendix_tables
 from extractors.task_units import unit_heading
@@ -69,6 +70,7 @@ class Finding:
 @dataclass(frozen=True)
 class CompletenessVocabulary:
     appendix_reference: re.Pattern[str]
+    scanned_appendix_reference: re.Pattern[str]
     external_reference: re.Pattern[str]
     appendix_title_max_words: int
     kind_words: dict[str, tuple[str, ...]]
@@ -81,6 +83,7 @@ class CompletenessVocabulary:
     def load(cls, data: dict[str, Any]) -> CompletenessVocabulary:
         return cls(
             appendix_reference=re.compile(data["appendix_reference"], re.IGNORECASE),
+            scanned_appendix_reference=re.compile(data["scanned_appendix_reference"], re.IGNORECASE),
             external_reference=re.compile(data["external_reference"], re.IGNORECASE),
             appendix_title_max_words=int(data["appendix_title_max_words"]),
             kind_words={kind: tuple(map(fold, words)) for kind, words in data["kind_words"].items()},
@@ -244,9 +247,14 @@ def _group_heads(tasks: list[SectionTask]) -> list[tuple[tuple[str, str], int | 
 # -- appendices the body refers to -------------------------------------------------------------------------
 
 
-def _numeral(text: str) -> str:
-    """The appendix number in one form: "2", "02" and "II" are all "II"."""
-    return _to_roman(int(text)) if text.isdigit() else text.upper()
+def _numeral(text: str, scanned: bool = False) -> str:
+    """The appendix number in one form: "2", "02" and "II" are all "II"; read by OCR, "H" and "Il" are too."""
+    if text.isdigit():
+        return _to_roman(int(text))
+    if scanned:
+        numeral = default_confusions().as_numeral(text)
+        return numeral if numeral_value(numeral) else text.upper()
+    return text.upper()
 
 
 @dataclass(frozen=True)
@@ -285,7 +293,9 @@ def _mentions(document: Document, vocab: CompletenessVocabulary) -> list[_Mentio
         if block.is_table or not block.text:
             continue
         text = collapse_whitespace(block.text)
-        for match in vocab.appendix_reference.finditer(text):
+        scanned = block.provenance.ocr
+        pattern = vocab.scanned_appendix_reference if scanned else vocab.appendix_reference
+        for match in pattern.finditer(text):
             if vocab.external_reference.match(text[match.end() :]):
                 continue  # another document's appendix
             is_title = match.start() == 0 and _is_title_text(text[match.end() :], vocab)
@@ -298,7 +308,7 @@ def _mentions(document: Document, vocab: CompletenessVocabulary) -> list[_Mentio
             else:  # only the words of its own clause say what a reference is to
                 start, end = _clause(text, match.start())
                 kind = vocab.kind_near(text[start:end], match.start() - start)
-            mentions.append(_Mention(_numeral(match.group(1)), index, is_title, kind))
+            mentions.append(_Mention(_numeral(match.group(1), scanned), index, is_title, kind))
     return mentions
 
 

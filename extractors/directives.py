@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from extractors.layout import looks_like_heading, strip_numbering
 from extractors.metadata import default_document_vocabulary
@@ -33,6 +33,8 @@ class DirectiveSentence:
     deadline_raw: str  # the due phrase: "trước ngày 30/6/2026"
     heading: str | None  # the heading above it, without numbering ("Các Sở, ban, ngành, địa phương")
     page: int | None = None
+    confidence: dict[str, float] = field(default_factory=dict, hash=False)
+    """Read by OCR: how sure tesseract was of its text, by field, 0-100 (``extractors.ocr_confidence``)."""
 
 
 def is_timeline_line(text: str) -> bool:

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
+
 from extractors.layout import is_all_caps
 from extractors.model import Block, Document
 from normalizers.data_files import load_rules
 from normalizers.registry import province_names
-from normalizers.text import fold
+from normalizers.text import fold, fold_accents
 
 FIRST_PAGE_BLOCKS = 25
 _NUMBER = re.compile(r"(?:^|\s)Số\s*:?\s*(?P<num>[^\s/]*)\s*/\s*(?P<code>[^\s,;]+)")
@@ -212,9 +214,25 @@ def extract_metadata(document: Document, vocabulary: DocumentVocabulary | None =
     meta.title = " ".join(title_parts) or None
     everything = " ".join(block.text for block in document.text_blocks())
     meta.province, meta.jurisdiction = _province(place, meta.title or "", everything, vocabulary)
+    if document.ocr_pages and meta.province is not None:
+        meta.province = _nearest_known_province(meta.province)
     meta.period = _period(meta.title or "", " ".join(b.text for b in head), everything)
     meta.vision_year = _vision_year(meta.title or "", " ".join(b.text for b in head))
     return meta
+
+
+def _nearest_known_province(name: str) -> str:
+    """A province name OCR misread by a letter or a mark ("Sơn L2", "Thai Binh") as the one known province it
+    stands for; the name as read when none, or more than one, is that near."""
+    if fold(name) in _known_provinces():
+        return name
+    read = fold_accents(name)
+    near = {
+        province
+        for province in province_names()
+        if min(len(read), len(fold_accents(province))) >= 4 and Levenshtein.distance(read, fold_accents(province)) <= 1
+    }
+    return near.pop() if len(near) == 1 else name
 
 
 def _province(

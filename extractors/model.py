@@ -50,6 +50,8 @@ class Cell:
     text: str = ""
     bold: bool = False
     merged: MergeDirection | None = None
+    confidence: float | None = None
+    """Read by OCR: tesseract's lowest word confidence in the cell (0-100); None for text that was not OCR'd."""
 
     @property
     def is_empty(self) -> bool:
@@ -78,6 +80,9 @@ class Block:
     provenance: Provenance = field(default_factory=Provenance)
     rows: list[Row] = field(default_factory=list)
     """Only for tables: the rows as laid out in the source, header rows included."""
+    confidence: float | None = None
+    """Read by OCR: tesseract's lowest word confidence in the paragraph (0-100); None for text that was not OCR'd
+    (a table's confidences are its cells')."""
 
     @property
     def is_table(self) -> bool:

@@ -34,9 +34,12 @@ All lengths in :class:`~extractors.settings.OcrSettings` are points, whatever th
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import subprocess
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -62,6 +65,42 @@ class OcrUnavailableError(Exception):
 
 class OcrFailedError(Exception):
     """Tesseract was there but did not read the page (it crashed or ran out of time)."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What tesseract read in one box, and how sure it was: the lowest confidence (0-100) of its words, None when
+    it read nothing."""
+
+    text: str
+    confidence: float | None
+
+
+@dataclass(frozen=True)
+class WordConfidence:
+    """Where tesseract read a word of the page's text (points) and how sure it was (0-100)."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    confidence: float
+
+
+@dataclass(frozen=True)
+class TextLayer:
+    """A page's OCR text as a one-page PDF with an invisible text layer, and the confidence of every word in it."""
+
+    pdf: bytes
+    words: tuple[WordConfidence, ...]
+
+    def confidences_within(self, x0: float, top: float, x1: float, bottom: float) -> list[float]:
+        """The confidences of the words whose middle lies in the box (a line of the text layer)."""
+        return [
+            word.confidence
+            for word in self.words
+            if x0 - 1 <= (word.x0 + word.x1) / 2 <= x1 + 1 and top - 1 <= (word.top + word.bottom) / 2 <= bottom + 1
+        ]
 
 
 @dataclass(frozen=True)
@@ -129,8 +168,9 @@ class OcrPage:
         )
         return settings
 
-    def text_layer(self, tables: Sequence[Box] = ()) -> bytes:
-        """Tesseract's one-page PDF of the page (an invisible text layer, no picture), ``tables`` left out.
+    def text_layer(self, tables: Sequence[Box] = ()) -> TextLayer:
+        """Tesseract's one-page PDF of the page (an invisible text layer, no picture), ``tables`` left out, and
+        the confidence of each of its words, from the same run.
 
         The tables are painted white first: their cells are read by :meth:`read_cells`.
         """
@@ -140,82 +180,150 @@ class OcrPage:
             for x0, top, x1, bottom in tables:
                 grey[self._pixels(top) : self._pixels(bottom) + 1, self._pixels(x0) : self._pixels(x1) + 1] = 255
         settings = self.settings
-        pdf = _tesseract(
-            pytesseract.image_to_pdf_or_hocr,
-            Image.fromarray(grey),
-            settings,
-            extension="pdf",
-            config=f"--dpi {settings.dpi} -c textonly_pdf=1 {settings.tesseract_config}".strip(),
+        config = f"--dpi {settings.dpi} -c textonly_pdf=1 -c tessedit_create_tsv=1 {settings.tesseract_config}"
+        outputs = _tesseract(_run_to_files, Image.fromarray(grey), settings, extensions=("pdf", "tsv"), config=config)
+        scale = self._scale
+        words = tuple(
+            WordConfidence(
+                float(row["left"]) / scale,
+                float(row["top"]) / scale,
+                (float(row["left"]) + float(row["width"])) / scale,
+                (float(row["top"]) + float(row["height"])) / scale,
+                float(row["conf"]),
+            )
+            for row in csv.DictReader(io.StringIO(outputs["tsv"].decode()), delimiter="\t", quoting=csv.QUOTE_NONE)
+            if row.get("text", "").strip() and float(row.get("conf") or -1) >= 0
         )
-        return bytes(pdf)
+        return TextLayer(pdf=outputs["pdf"], words=words)
 
-    def read_cells(self, boxes: Sequence[Box]) -> list[str]:
-        """The text of each table cell (a box in points), every cell read on its own.
+    def read_cells(self, boxes: Sequence[Box]) -> list[Reading]:
+        """The text of each table cell (a box in points), every cell read on its own, with tesseract's confidence.
 
         The cells' ink is read on one image (:meth:`_read_apart`); the cells that come out short
         (``reread_max_chars``) are read again the same way with ``reread_language``, and that reading is
         kept when it found something.
         """
-        texts = self._read_apart(boxes, self.settings.language)
+        readings = self._read_apart(self._crops(boxes), self.settings.language, self.settings.cell_config)
         language = self.reread_language
         if not language or language == self.settings.language:
-            return texts
-        short = [index for index, text in enumerate(texts) if len(text) <= self.settings.reread_max_chars]
-        again = self._read_apart([boxes[index] for index in short], language)
-        for index, text in zip(short, again, strict=True):
-            texts[index] = text or texts[index]
-        return texts
+            return readings
+        short = [index for index, reading in enumerate(readings) if len(reading.text) <= self.settings.reread_max_chars]
+        again = self._read_apart(self._crops([boxes[index] for index in short]), language, self.settings.cell_config)
+        for index, reading in zip(short, again, strict=True):
+            readings[index] = reading if reading.text else readings[index]
+        return readings
+
+    def read_in_a_line(self, boxes: Sequence[Box]) -> list[Reading]:
+        """Each box's ink read once more, the boxes' crops set side by side on one line (tesseract's single-line
+        mode), with ``reread_language`` when it is there.
+
+        A lone number or numeral ("5", "VII") read in a column of other crops is often misread ("2", "VH"):
+        tesseract's recogniser reads lines, and a line of numbers with their baselines aligned is what it reads
+        best.  This second reading of a table's row numbers is what :mod:`extractors.ocr_numbering` compares.
+        """
+        crops = self._crops(boxes)
+        if not any(crop is not None for crop in crops):
+            return [Reading("", None) for _ in boxes]
+        height = max(crop.shape[0] for crop in crops if crop is not None)
+        gap = max(height, self._pixels(self.settings.line_spacing_pt))
+        width = sum(crop.shape[1] + gap for crop in crops if crop is not None) + gap
+        canvas = np.full((height + 2 * gap, width), 255, dtype=np.uint8)
+        spans: list[tuple[int, int, int]] = []  # box index, first and last pixel column of its place
+        x = gap
+        for index, crop in enumerate(crops):
+            if crop is None:
+                continue
+            top = gap + height - crop.shape[0]  # on one baseline: "1." and "VII" stand on the same line
+            canvas[top : top + crop.shape[0], x : x + crop.shape[1]] = crop
+            spans.append((index, x - gap // 2, x + crop.shape[1] + gap // 2))
+            x += crop.shape[1] + gap
+        language = self.reread_language or self.settings.language
+        return self._words_to_boxes(canvas, len(boxes), spans, language, self.settings.line_config, axis="x")
 
     def _pixels(self, points: float) -> int:
         return round(points * self._scale)
 
-    def _read_apart(self, boxes: Sequence[Box], language: str) -> list[str]:
-        """Each box's ink, cut out tight and binarised, pasted on one tall image with white space between,
-        read in one tesseract run (``cell_config``: one block of lines); each word goes back to the box whose
-        strip it lies in.  A box without ink, or with only a speck (``min_cell_ink_pt``), gives ""."""
-        settings = self.settings
+    def _crops(self, boxes: Sequence[Box]) -> list[Array | None]:
+        """Each box's ink, cut out tight and binarised (black on white); None for a box without ink, or with only
+        a speck (``min_cell_ink_pt``)."""
         inset = max(1, self._pixels(1.0))  # what an erased border may have left at the cell's edge
-        min_ink = settings.min_cell_ink_pt * self._scale
-        crops: list[tuple[int, Array]] = []
-        for index, (x0, top, x1, bottom) in enumerate(boxes):
+        min_ink = self.settings.min_cell_ink_pt * self._scale
+        crops: list[Array | None] = []
+        for x0, top, x1, bottom in boxes:
             cell = self.image[self._pixels(top) + inset : self._pixels(bottom) - inset,
                               self._pixels(x0) + inset : self._pixels(x1) - inset]  # fmt: skip
             ys, xs = np.nonzero(cell < self.threshold) if cell.size else (np.array([]), np.array([]))
             if ys.size and max(ys.max() - ys.min(), xs.max() - xs.min()) + 1 >= min_ink:
                 ink = cell[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1] < self.threshold
-                crops.append((index, np.where(ink, 0, 255).astype(np.uint8)))
-        texts = [""] * len(boxes)
-        if not crops:
-            return texts
-        gap = max(1, self._pixels(settings.cell_gap_pt))
+                crops.append(np.where(ink, 0, 255).astype(np.uint8))
+            else:
+                crops.append(None)
+        return crops
+
+    def _read_apart(self, crops: Sequence[Array | None], language: str, config: str) -> list[Reading]:
+        """The crops pasted on one tall image with white space between, read in one tesseract run (``config``:
+        one block of lines); each word goes back to the crop whose strip it lies in."""
+        gap = max(1, self._pixels(self.settings.cell_gap_pt))
+        present = [(index, crop) for index, crop in enumerate(crops) if crop is not None]
+        if not present:
+            return [Reading("", None) for _ in crops]
         canvas = np.full(
-            (sum(crop.shape[0] + gap for _, crop in crops) + gap, max(c.shape[1] for _, c in crops) + 2 * gap),
+            (sum(crop.shape[0] + gap for _, crop in present) + gap, max(c.shape[1] for _, c in present) + 2 * gap),
             255,
             dtype=np.uint8,
         )
-        strips: list[tuple[int, int, int]] = []  # box index, first and last pixel row of its strip
+        strips: list[tuple[int, int, int]] = []  # crop index, first and last pixel row of its strip
         y = gap
-        for index, crop in crops:
+        for index, crop in present:
             canvas[y : y + crop.shape[0], gap : gap + crop.shape[1]] = crop
             strips.append((index, y - gap // 2, y + crop.shape[0] + gap // 2))
             y += crop.shape[0] + gap
+        return self._words_to_boxes(canvas, len(crops), strips, language, config, axis="y")
+
+    def _words_to_boxes(
+        self, canvas: Array, count: int, places: list[tuple[int, int, int]], language: str, config: str, axis: str
+    ) -> list[Reading]:
+        """Read ``canvas`` and give each word to the place (index, first, last pixel along ``axis``) its centre
+        lies in: a place's text is its words in reading order, its confidence the lowest of theirs."""
         data = _tesseract(
             pytesseract.image_to_data,
             Image.fromarray(canvas),
-            settings,
+            self.settings,
             lang=language,
-            config=f"--dpi {settings.dpi} {settings.cell_config}".strip(),
+            config=f"--dpi {self.settings.dpi} {config}".strip(),
             output_type=pytesseract.Output.DICT,
         )
-        words: dict[int, list[str]] = {}
-        for text, top, height in zip(data["text"], data["top"], data["height"], strict=True):
-            centre = int(top) + int(height) / 2
-            for index, first, last in strips:
+        starts, lengths = (data["top"], data["height"]) if axis == "y" else (data["left"], data["width"])
+        words: dict[int, list[tuple[str, float]]] = {}
+        for text, start, length, confidence in zip(data["text"], starts, lengths, data["conf"], strict=True):
+            centre = int(start) + int(length) / 2
+            for index, first, last in places:
                 if str(text).strip() and first <= centre < last:
-                    words.setdefault(index, []).append(str(text).strip())
+                    words.setdefault(index, []).append((str(text).strip(), float(confidence)))
+        readings = [Reading("", None) for _ in range(count)]
         for index, found in words.items():
-            texts[index] = " ".join(found)
-        return texts
+            readings[index] = Reading(" ".join(text for text, _ in found), min(conf for _, conf in found))
+        return readings
+
+
+def _run_to_files(
+    image: Image.Image, timeout: float, lang: str, config: str, extensions: Sequence[str]
+) -> dict[str, bytes]:
+    """One tesseract run writing several outputs (``extensions``: "pdf", "tsv", ...), read back as bytes.
+
+    pytesseract's own functions give one output per run, and its ``run_and_get_multiple_output`` takes no
+    options: this is the same temporary-file dance with the options a text layer needs."""
+    with tempfile.TemporaryDirectory(prefix="vnplan-ocr-") as folder:
+        source = os.path.join(folder, "page.png")
+        image.save(source)
+        base = os.path.join(folder, "page")
+        # "tsv" is asked for in ``config`` (tessedit_create_tsv): run_tesseract passes the others as config files.
+        pytesseract.pytesseract.run_tesseract(source, base, " ".join(extensions), lang, config=config, timeout=timeout)
+        outputs: dict[str, bytes] = {}
+        for extension in extensions:
+            with open(f"{base}.{extension}", "rb") as output:
+                outputs[extension] = output.read()
+        return outputs
 
 
 def _tesseract(function: Any, image: Image.Image, settings: OcrSettings, **options: Any) -> Any:

@@ -46,8 +46,10 @@ from extractors.layout import classify_line, is_all_caps, is_page_number, looks_
 from extractors.layout_tables import FoundTable, LayoutTableFinder
 from extractors.limits import check_budget
 from extractors.model import Block, BlockKind, Cell, Document, Provenance, Row
+from extractors.ocr_numbering import NumberCell, NumberingRepair, is_group_row
 from extractors.page_text import Rule, Word
 from extractors.settings import DEFAULT_PDF_SETTINGS, PdfSettings
+from extractors.tables import default_vocabulary, header_size, is_column_numbering
 from normalizers.text import clean_text, join_lines
 
 _log = logging.getLogger(__name__)
@@ -68,6 +70,11 @@ class _Line:
     footnote: bool
     size: float
     bullet: bool = False  # opens with a list bullet glyph, which ``text`` holds as "•"
+    confidences: tuple[float, ...] = ()  # read by OCR: the confidence of each of its words
+
+    @property
+    def confidence(self) -> float | None:
+        return min(self.confidences, default=None)
 
 
 @dataclass
@@ -95,6 +102,10 @@ class PdfReader(DocumentReader):
         """The columns of a table printed without vertical rules that ran to the bottom of the last page."""
         self._bullets: list[tuple[float, Block]] = []
         """Bulleted paragraphs read so far and their indent: their marks are set once the document is read."""
+        self._numbering = NumberingRepair()
+        """The row numbering of the scanned tables read so far (it carries over from page to page)."""
+        self._text_layer: ocr.TextLayer | None = None
+        """The OCR text layer of the page being read, for the confidence of its lines; None on a text page."""
 
     @classmethod
     def supported_formats(cls) -> frozenset[str]:
@@ -127,6 +138,7 @@ class PdfReader(DocumentReader):
         scans = ocr.DocumentOcr(self.settings.ocr)
         self._continuing = None
         self._bullets = []
+        self._numbering = NumberingRepair()
         try:
             with pdf:
                 for number, page in enumerate(pdf.pages, start=1):
@@ -191,20 +203,45 @@ class PdfReader(DocumentReader):
         # one by one).  Without a grid found in the image nothing is left out.
         grids = page.find_tables(reader.settings.table_settings) if scanned.has_grid else []
         try:
-            text_layer = scanned.text_layer([table.bbox for table in grids])
-            with pdfplumber.open(io.BytesIO(text_layer)) as layer:
+            reader._text_layer = scanned.text_layer([table.bbox for table in grids])
+            with pdfplumber.open(io.BytesIO(reader._text_layer.pdf)) as layer:
                 blocks = reader._page_blocks(layer.pages[0], number, find_layout_tables=False)
                 tables = sorted(layer.pages[0].find_tables(reader.settings.table_settings), key=lambda t: t.bbox[1])
-            _fill_cells(scanned, tables, [block for block in blocks if block.is_table])
+            table_blocks = [block for block in blocks if block.is_table]
+            _fill_cells(scanned, tables, table_blocks)
+            self._repair_numbering(scanned, tables, table_blocks)
         except (ocr.OcrFailedError, ocr.OcrUnavailableError) as error:
             raise ScannedDocumentError(
                 self.path, f"no text layer on page {number}: looks like a scan, and OCR failed ({error})"
             ) from error
+        _mark_scanned_footnotes(blocks)
         for block in blocks:
             block.provenance = replace(block.provenance, ocr=True)
             for row in block.rows:
                 row.provenance = replace(row.provenance, ocr=True)
         return blocks
+
+    def _repair_numbering(self, scanned: ocr.OcrPage, tables: list[Any], blocks: list[Block]) -> None:
+        """The first cell of each numbered row of a scanned page's tables read once more, on one line with the
+        others, and set to the group numeral or row number it must be (``extractors.ocr_numbering``)."""
+        vocabulary = default_vocabulary()
+        places: list[tuple[Row, tuple[float, float, float, float]]] = []
+        for table, block in zip(tables, blocks, strict=True):
+            header = header_size(block.rows, vocabulary)
+            for table_row, row in list(zip(table.rows, block.rows, strict=True))[header:]:
+                first = table_row.cells[0] if table_row.cells else None
+                if first is None or not row.cells[0].text or is_column_numbering(row):
+                    continue
+                places.append((row, tuple(first)))
+        if not places:
+            return
+        again = scanned.read_in_a_line([box for _, box in places])
+        self._numbering.repair(
+            [
+                NumberCell(row.cells[0], (row.cells[0].text, reading.text), is_group_row(row))
+                for (row, _), reading in zip(places, again, strict=True)
+            ]
+        )
 
     # -- one page -------------------------------------------------------------------------
 
@@ -258,14 +295,17 @@ class PdfReader(DocumentReader):
         lines = [
             line
             for line in lines
-            if line.text and not self._is_page_furniture(line.text, line.top, line.bottom, page.height)
+            if line.text
+            and not self._is_page_furniture(line.text, line.top, line.bottom, page.height)
+            and not self._is_ocr_noise(line)
         ]
         for paragraph in self._paragraphs(lines):
             text = paragraph.text
             first = paragraph.lines[0]
             bold = all(line.bold for line in paragraph.lines)
             kind = BlockKind.FOOTNOTE if first.footnote else classify_line(text, bold=bold)
-            block = Block(kind, text=text, bold=bold, provenance=Provenance(page=number))
+            confidence = min((line.confidence for line in paragraph.lines if line.confidence is not None), default=None)
+            block = Block(kind, text=text, bold=bold, provenance=Provenance(page=number), confidence=confidence)
             if paragraph.bullet:
                 self._bullets.append((first.x0, block))
             placed.append((first.top, block))
@@ -375,6 +415,9 @@ class PdfReader(DocumentReader):
             bold=self._is_bold(raw.get("chars", [])),
             footnote=footnote,
             size=_usual_char_size(raw.get("chars", [])),
+            confidences=tuple(self._text_layer.confidences_within(x0, top, float(raw["x1"]), bottom))
+            if self._text_layer
+            else (),
         )
 
     def _opens_with_bullet(self, text: str, chars: list[dict[str, Any]]) -> bool:
@@ -417,6 +460,14 @@ class PdfReader(DocumentReader):
             lowered = fontname.lower()
             known = self._bold_fonts[fontname] = any(marker in lowered for marker in self.settings.bold_font_markers)
         return known
+
+    def _is_ocr_noise(self, line: _Line) -> bool:
+        """A line OCR made of no printed words: the grain of the paper, a speck, the edge of a stamp or of the
+        sheet, read as a few letters none of which tesseract is sure of (``OcrSettings.noise_confidence``)."""
+        if not line.confidences or max(line.confidences) >= self.settings.ocr.noise_confidence:
+            return False
+        _log.info("%s: OCR noise left out: %r (confidence at most %.0f)", self.path, line.text, max(line.confidences))
+        return True
 
     def _is_page_furniture(self, text: str, top: float, bottom: float, height: float) -> bool:
         """A page number in the top or bottom margin."""
@@ -468,8 +519,28 @@ def _fill_cells(scanned: ocr.OcrPage, tables: list[Any], blocks: list[Block]) ->
             for bbox, cell in zip(table_row.cells, row.cells, strict=True):
                 if bbox is not None:
                     cells.append((cell, tuple(bbox)))
-    for (cell, _), text in zip(cells, scanned.read_cells([bbox for _, bbox in cells]), strict=True):
-        cell.text = clean_text(text)
+    for (cell, _), reading in zip(cells, scanned.read_cells([bbox for _, bbox in cells]), strict=True):
+        cell.text = _STRAY_LEADING_MARKS.sub("", clean_text(reading.text))
+        cell.confidence = reading.confidence
+
+
+_STRAY_LEADING_MARKS = re.compile(r"^['`‘’,.;:_~]+\s*(?=\w)")
+"""Specks OCR reads before a cell's first word ("'Thực hiện", ".Sở Y tế"): no cell's text opens with these."""
+
+
+_SCANNED_FOOTNOTE = re.compile(r"^\d{1,2}\s+[A-ZĐÀ-Ỹ]")
+
+
+def _mark_scanned_footnotes(blocks: list[Block]) -> None:
+    """The footnotes under a scanned page's last table ("3 Thông tư số 13/2025/TT-BYT ..."): OCR sees no
+    superscript marker, so a paragraph there opening with a bare number and a capital is the footnote its
+    marker in the table refers to, not text that ends the table (which goes on on the next page)."""
+    last_table = max((index for index, block in enumerate(blocks) if block.is_table), default=None)
+    if last_table is None:
+        return
+    for block in blocks[last_table + 1 :]:
+        if block.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM) and _SCANNED_FOOTNOTE.match(block.text):
+            block.kind = BlockKind.FOOTNOTE
 
 
 def _has_text(block: Block) -> bool:

@@ -84,6 +84,8 @@ class SectionTask:
     assignment: list[str] | None = None
     details: dict[str, str] = field(default_factory=dict)  # other labelled parts, printed label -> text
     block: int = 0  # index of the document block the task starts at: orders tasks read by different readers
+    confidence: dict[str, float] = field(default_factory=dict)
+    """Read by OCR: how sure tesseract was of each field's text, 0-100 (``extractors.ocr_confidence``)."""
 
 
 def split_marker(text: str) -> tuple[str, str]:

@@ -101,6 +101,21 @@ class OcrSettings:
     """Language data for the second reading of the short cells, used when installed (else not read again):
     the small Vietnamese model misreads lone digits ("50" as "90"), the English one knows them better."""
 
+    line_config: str = "--oem 1 --psm 7"
+    """Tesseract options for the second reading of a table's row numbers, set side by side: one line."""
+
+    line_spacing_pt: float = 36.0
+    """White space between two row numbers set side by side for that reading (wider than a word space: each
+    stays a word of its own)."""
+
+    review_confidence: float = 80.0
+    """A value read by OCR goes to a person when tesseract's confidence in a word of its cell or line is below
+    this (0-100); a value read with more confidence, that parses, is not queued for being a scan."""
+
+    noise_confidence: float = 50.0
+    """A line of OCR text in which no word reaches this confidence is noise (specks, the grain of the paper, the
+    edge of a stamp read as letters) and is left out; a printed line has words tesseract is sure of."""
+
     superscript_max_ratio: float = 0.0
     """Replaces ``PdfSettings.superscript_max_ratio`` on OCR pages: tesseract gives every word of a line one
     size taken from the line's own height, so size tells nothing about superscripts (0 switches the filter off)."""

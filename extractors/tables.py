@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
 
+from rapidfuzz import fuzz
+
 from extractors.layout import is_page_number
 from extractors.model import Block, BlockKind, Cell, Document, Row
 from normalizers.data_files import load_rules
-from normalizers.text import collapse_whitespace, fold, nfc
+from normalizers.text import collapse_whitespace, fold, fold_accents, nfc, strip_marks
 
 YEAR_ROLE = "year"
 
@@ -47,15 +49,24 @@ class ColumnVocabulary:
             row_number=re.compile(data["row_number"]),
         )
 
+    @cached_property
+    def _unmarked_roles(self) -> dict[str, dict[str, list[str]]]:
+        """The role words without their diacritics, "l" as "i": what a title read by OCR with a wrong mark, or
+        with "l" for "I" ("THEO DÕl"), is matched with."""
+        return {
+            name: {key: [_unmarked(word) for word in words] for key, words in spec.items()}
+            for name, spec in self.roles.items()
+        }
+
+    @cached_property
+    def _unmarked_year_column(self) -> re.Pattern[str]:
+        return re.compile(strip_marks(self.year_column.pattern))
+
     def role_of(self, header_text: str) -> str | None:
+        """The role a column title names; a title whose words only differ by their diacritics ("ĐƠN VỊ TINH",
+        "MỤC TIỂU": OCR's usual misreadings of a printed title) names the same role."""
         folded = fold(header_text)
-        # A title too wide for its narrow column is wrapped letter by letter ("S", "T", "T" read as "S T T").
-        unspaced = folded.replace(" ", "")
-        for role, spec in self.roles.items():
-            equals = spec.get("equals", [])
-            if folded in equals or unspaced in equals or any(word in folded for word in spec.get("contains", [])):
-                return role
-        return None
+        return _matching_role(folded, self.roles) or _matching_role(_unmarked(folded), self._unmarked_roles)
 
     @cached_property
     def _any_header_word(self) -> re.Pattern[str]:
@@ -74,7 +85,8 @@ class ColumnVocabulary:
         return bool(self.row_number.match(collapse_whitespace(nfc(text))))
 
     def year_of(self, header_line: str) -> int | None:
-        match = self.year_column.match(fold(header_line))
+        folded = fold(header_line)
+        match = self.year_column.match(folded) or self._unmarked_year_column.match(strip_marks(folded))
         return int(match.group(1)) if match else None
 
     def is_header_word(self, text: str) -> bool:
@@ -89,6 +101,24 @@ class ColumnVocabulary:
             ):
                 return kind
         return None
+
+
+_LOOKALIKES = str.maketrans({"l": "i", "|": "i"})
+
+
+def _unmarked(folded: str) -> str:
+    """Folded text without diacritics, the letters OCR confuses with "i" as "i"."""
+    return strip_marks(folded).translate(_LOOKALIKES)
+
+
+def _matching_role(folded: str, roles: dict[str, dict[str, list[str]]]) -> str | None:
+    # A title too wide for its narrow column is wrapped letter by letter ("S", "T", "T" read as "S T T").
+    unspaced = folded.replace(" ", "")
+    for role, spec in roles.items():
+        equals = spec.get("equals", [])
+        if folded in equals or unspaced in equals or any(word in folded for word in spec.get("contains", [])):
+            return role
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -120,13 +150,28 @@ class LogicalTable:
         return [_row_key(line) for line in self.header]
 
     def is_repeated_header(self, row: Row) -> bool:
-        return _row_key(row) in self.header_keys
+        """Whether ``row`` is one of the header's lines printed again (after a page break), also when OCR read
+        a letter or a mark of it differently on that page (``REPEATED_HEADER_SIMILARITY``)."""
+        key = _row_key(row)
+        if key in self.header_keys:
+            return True
+        if not any(key):
+            return False
+        loose = fold_accents(" | ".join(key))
+        return any(
+            len(line) == len(key) and fuzz.ratio(loose, fold_accents(" | ".join(line))) >= REPEATED_HEADER_SIMILARITY
+            for line in self.header_keys
+        )
 
     def fits(self, rows: list[Row]) -> bool:
         """Whether a headerless piece can continue this table: none of its rows has text beyond the table's last
         column (a row exported with more or fewer trailing empty cells than the header still fits)."""
         return all(len(_trimmed(row.texts)) <= self.width for row in rows)
 
+
+REPEATED_HEADER_SIMILARITY = 90
+"""How alike (rapidfuzz ratio, diacritics aside) a row must be to a header line to be that line repeated: the same
+titles with a letter or two misread by OCR, never a data row."""
 
 MAX_TITLE_WORDS = 12
 """A column title is short; a longer cell that happens to contain a header word ("... kết quả ...") is data."""
@@ -261,9 +306,16 @@ def _row_key(row: Row | list[str]) -> list[str]:
     return [fold(text) for text in _trimmed(texts)]
 
 
+MAX_STRAY_OCR_CHARS = 3
+"""A scanned page's text this short between two table pieces is a page number or a mark OCR misread ("1Ð")."""
+
+
 def _is_between_pieces(block: Block) -> bool:
-    """Text a page break leaves between two pieces of one table: a footnote or a bare page number."""
-    return block.kind is BlockKind.FOOTNOTE or is_page_number(block.text)
+    """Text a page break leaves between two pieces of one table: a footnote or a bare page number (on a scanned
+    page, possibly misread: a few characters)."""
+    if block.kind is BlockKind.FOOTNOTE or is_page_number(block.text):
+        return True
+    return block.provenance.ocr and len(block.text.replace(" ", "")) <= MAX_STRAY_OCR_CHARS
 
 
 def _with_aligned_header(rows: list[Row], vocabulary: ColumnVocabulary) -> list[Row]:
@@ -320,7 +372,7 @@ def _fill_vertical_merges(row: Row, above: Row) -> Row:
     if not any(cell.merged == "up" for cell in row.cells):
         return row
     cells = [
-        Cell(text=above.cells[i].text, bold=above.cells[i].bold, merged="up")
+        Cell(text=above.cells[i].text, bold=above.cells[i].bold, merged="up", confidence=above.cells[i].confidence)
         if cell.merged == "up" and i < len(above.cells)
         else cell
         for i, cell in enumerate(row.cells)
@@ -371,3 +423,5 @@ def _join_cells(previous: Row, continuation: Row) -> None:
     for cell, more in zip(previous.cells, continuation.cells, strict=False):
         if more.text and more.merged is None:
             cell.text = f"{cell.text} {more.text}".strip()
+            if more.confidence is not None:
+                cell.confidence = more.confidence if cell.confidence is None else min(cell.confidence, more.confidence)

@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 from normalizers.registry import KEY_SKIPPED, AliasMatch, Registry, default_registry, match_key, numbers_in
-from normalizers.text import clean_text
+from normalizers.text import clean_text, strip_marks
 from normalizers.vietnamese import Token, official_tone_marks, starts_lowercase, tokenize
 from schemas.records import AgencyRef
 
@@ -82,6 +83,10 @@ class AgencyResolver:
             self._by_label[label] = alias
             self._matcher.add(label, [Doc(self._vocab, words=list(key))])
         self._fuzzy_keys = list(registry.aliases)
+        self._unmarked_aliases: dict[str, list[tuple[str, ...]]] = {}
+        """Each alias key without diacritics -> the alias keys it stands for (OCR reads marks wrong)."""
+        for key in self._fuzzy_keys:
+            self._unmarked_aliases.setdefault(strip_marks(" ".join(key)), []).append(key)
         self._fuzzy_choices = [" ".join(key) for key in self._fuzzy_keys]
         self._heads = sorted((match_key(word) for word in registry.head_words), key=len, reverse=True)
         self._restorable_heads = [match_key(word) for word in registry.restorable_heads]
@@ -90,9 +95,12 @@ class AgencyResolver:
     # ------------------------------------------------------------------ public
 
     def resolve_cell(
-        self, cell: str | None, *, jurisdiction: str | None = None, province: str | None = None
+        self, cell: str | None, *, jurisdiction: str | None = None, province: str | None = None, ocr: bool = False
     ) -> list[ResolvedAgency]:
-        """Every agency named in ``cell``, in order; nothing is dropped."""
+        """Every agency named in ``cell``, in order; nothing is dropped.
+
+        ``ocr``: the text was read by OCR, which misreads a name's first word too ("Sử" for "Sở"): a name may
+        then match fuzzily with a first word one letter off (queued for a person all the same)."""
         text = clean_text(cell)
         if not text:
             return []
@@ -102,14 +110,14 @@ class AgencyResolver:
         results: list[ResolvedAgency] = []
         previous: _Piece | None = None
         for piece in pieces:
-            results.append(self._resolve(text, piece, previous, jurisdiction))
+            results.append(self._resolve(text, piece, previous, jurisdiction, ocr))
             if piece.match is not None:
                 previous = piece
         return results
 
-    def names_only_agencies(self, text: str, *, jurisdiction: str | None = None) -> bool:
+    def names_only_agencies(self, text: str, *, jurisdiction: str | None = None, ocr: bool = False) -> bool:
         """True when every piece of ``text`` resolves to a registry agency ("1. Công an tỉnh" headings)."""
-        resolved = self.resolve_cell(text, jurisdiction=jurisdiction)
+        resolved = self.resolve_cell(text, jurisdiction=jurisdiction, ocr=ocr)
         return bool(resolved) and all(item.ref.resolved for item in resolved)
 
     def name_spans(self, text: str) -> list[tuple[int, int, bool]]:
@@ -254,7 +262,9 @@ class AgencyResolver:
 
     # ------------------------------------------------------------------ resolution
 
-    def _resolve(self, text: str, piece: _Piece, previous: _Piece | None, jurisdiction: str | None) -> ResolvedAgency:
+    def _resolve(
+        self, text: str, piece: _Piece, previous: _Piece | None, jurisdiction: str | None, ocr: bool = False
+    ) -> ResolvedAgency:
         tokens = sorted([*piece.tokens, *piece.extra], key=lambda t: t.start)
         raw = text[tokens[0].start : tokens[-1].end]
         words = text[piece.tokens[0].start : piece.tokens[-1].end]
@@ -266,7 +276,7 @@ class AgencyResolver:
             if alias is not None:
                 piece.match = alias
                 return ResolvedAgency(self._ref(raw, alias, piece, jurisdiction))
-        return self._fuzzy(raw, words, piece, jurisdiction)
+        return self._fuzzy(raw, words, piece, jurisdiction, ocr)
 
     def _rule_candidates(self, key: tuple[str, ...], previous: _Piece | None) -> list[tuple[str, ...]]:
         candidates = [key]
@@ -276,7 +286,16 @@ class AgencyResolver:
             candidates += [previous.key[:-drop] + key for drop in (1, 2) if len(previous.key) > drop]
         return candidates
 
-    def _fuzzy(self, raw: str, words: str, piece: _Piece, jurisdiction: str | None) -> ResolvedAgency:
+    def _fuzzy(
+        self, raw: str, words: str, piece: _Piece, jurisdiction: str | None, ocr: bool = False
+    ) -> ResolvedAgency:
+        if ocr:
+            unmarked = self._unmarked_aliases.get(strip_marks(" ".join(piece.key)), [])
+            if len(unmarked) == 1:  # one registry name, once OCR's wrong or missing marks are set aside
+                piece.match = alias = self.registry.aliases[unmarked[0]]
+                why = "read by OCR: the name matched without its diacritics"
+                candidate = alias.agency.canonical_name(jurisdiction, alias.binding_map)
+                return ResolvedAgency(self._ref(raw, alias, piece, jurisdiction), why, candidate, None)
         query = " ".join(piece.key)
         numbers = numbers_in(words)
         best = process.extractOne(query, self._fuzzy_choices, scorer=fuzz.ratio, processor=None)
@@ -285,11 +304,14 @@ class AgencyResolver:
             candidate_key = self._fuzzy_keys[index]
             alias = self.registry.aliases[candidate_key]
             same_head = candidate_key[:1] == piece.key[:1]
+            misread_head = ocr and not same_head and _one_letter_apart(candidate_key[:1], piece.key[:1])
             same_numbers = numbers_in(alias.text) == numbers
             candidate_name = alias.agency.canonical_name(jurisdiction, alias.binding_map)
-            if score >= FUZZY_MIN and same_head and same_numbers:
+            if score >= FUZZY_MIN and (same_head or misread_head) and same_numbers:
                 piece.match = alias
-                reason = None if score >= FUZZY_CONFIDENT else "fuzzy match below the confident score"
+                reason: str | None = None if score >= FUZZY_CONFIDENT else "fuzzy match below the confident score"
+                if misread_head:
+                    reason = "read by OCR: the name's first word matched one letter off"
                 return ResolvedAgency(self._ref(raw, alias, piece, jurisdiction), reason, candidate_name, score)
             return self._unresolved(raw, words, piece, candidate_name, score)
         return self._unresolved(raw, words, piece, None, None)
@@ -320,6 +342,14 @@ class AgencyResolver:
             successor=self.registry.successor_name(agency, jurisdiction),
             sub_unit=piece.sub_unit,
         )
+
+
+def _one_letter_apart(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Two one-word heads that differ by one letter, marks aside ("sử" / "sở"): what OCR makes of a head word."""
+    if len(a) != 1 or len(b) != 1:
+        return False
+    first, second = strip_marks(a[0]), strip_marks(b[0])
+    return min(len(first), len(second)) >= 2 and Levenshtein.distance(first, second) <= 1
 
 
 def _closing_parenthesis(tokens: Sequence[Token], start: int) -> int:
@@ -361,12 +391,14 @@ class AgencyNameChecks:
     """The registry's answers a prose task list reader asks for (``extractors.sections.AgencyNames``), for the
     agencies of one jurisdiction ("tỉnh" / "thành phố")."""
 
-    def __init__(self, resolver: AgencyResolver, jurisdiction: str | None) -> None:
+    def __init__(self, resolver: AgencyResolver, jurisdiction: str | None, ocr: bool = False) -> None:
         self.resolver = resolver
         self.jurisdiction = jurisdiction
+        self.ocr = ocr
+        """The document was read by OCR (some of it): names may be misread (``AgencyResolver.resolve_cell``)."""
 
     def names_only(self, text: str) -> bool:
-        return self.resolver.names_only_agencies(text, jurisdiction=self.jurisdiction)
+        return self.resolver.names_only_agencies(text, jurisdiction=self.jurisdiction, ocr=self.ocr)
 
     def leading(self, text: str) -> str | None:
         return self.resolver.leading_mention(text)

@@ -86,3 +86,16 @@ def clean_optional(text: str | None) -> str | None:
 def fold(text: str) -> str:
     """Case-folded NFC with collapsed whitespace: for comparing header words, not for output."""
     return collapse_whitespace(nfc(text)).casefold()
+
+
+def fold_accents(text: str) -> str:
+    """``fold`` without the diacritics ("Đơn vị tính" -> "don vi tinh"): for comparing words OCR may have read
+    with a wrong tone or vowel mark ("ĐƠN VỊ TINH", "MỤC TIỂU"), never for output."""
+    return strip_marks(fold(text))
+
+
+def strip_marks(text: str) -> str:
+    """``text`` with its tone and vowel marks removed and đ/Đ as d/D, nothing else changed (a regular expression
+    written in Vietnamese keeps working on text folded by ``fold_accents``)."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))

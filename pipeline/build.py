@@ -11,6 +11,7 @@ from extractors.directives import DirectiveSentence
 from extractors.metadata import DocumentMetadata
 from extractors.model import Document
 from extractors.sections import SectionTask
+from extractors.settings import DEFAULT_PDF_SETTINGS
 from normalizers.agencies import ResolvedAgency, default_resolver
 from normalizers.assignments import default_assignment_reader
 from normalizers.deadlines import describe_deadline, parse_deadline, plan_years, reference_year
@@ -35,7 +36,8 @@ FINDING_REASONS = {
     "incomplete": "incomplete plan: rows the plan numbers or counts were not read",
     "review": "check: the plan's own numbering or count looks wrong, nothing is known to be missing",
 }
-READ_BY_OCR = "read by OCR: check the text"
+READ_BY_OCR = "read by OCR with low confidence: check the text"
+_CELL_ROLE = {"tracking_agencies": "tracking"}  # a record field -> the table column role it is read from
 Built = TypeVar("Built", TargetRecord, TaskRecord)
 
 
@@ -76,9 +78,16 @@ def document_record(document: Document, meta: DocumentMetadata) -> DocumentRecor
 class RecordBuilder:
     """Builds one plan's records; the values a person should check are collected on the way."""
 
-    def __init__(self, doc: DocumentRecord, ocr_pages: Iterable[int] = ()) -> None:
+    def __init__(
+        self,
+        doc: DocumentRecord,
+        ocr_pages: Iterable[int] = (),
+        review_confidence: float = DEFAULT_PDF_SETTINGS.ocr.review_confidence,
+    ) -> None:
         self.doc = doc
         self.ocr_pages = frozenset(ocr_pages)
+        self.review_confidence = review_confidence
+        """A value read by OCR with less confidence than this (0-100) goes to a person."""
         self.review: list[ReviewItem] = []
         self._queued: dict[tuple[str, str, str], int] = {}  # (record_id, field, raw) -> its review item
 
@@ -112,27 +121,32 @@ class RecordBuilder:
             )
         )
 
-    def read_by_ocr(self, record: Built) -> Built:
-        """``record`` marked ``ocr`` when its page was read by OCR (a scan), with its agencies and deadline queued.
+    def read_by_ocr(self, record: Built, confidence: Mapping[str, float]) -> Built:
+        """``record`` marked ``ocr`` when its page was read by OCR (a scan), and the values OCR was unsure of queued.
 
-        OCR may misread a letter of an agency's name or a digit of a date, so every agency and the deadline
-        go to a person, like any other flagged value: the deadline gets ``needs_review`` and the reason, and a
-        value already queued for another reason gets this reason added to its review row.
+        ``confidence``: tesseract's confidence (0-100) in the cell or paragraph each field was read from.  An
+        agency or deadline read with less than ``review_confidence``, or whose confidence is not known, goes to a
+        person like any other flagged value (the deadline gets ``needs_review`` and the reason; a value already
+        queued for another reason gets this reason added).  A value read with confidence is queued only by the
+        usual rules: an agency that does not resolve, a deadline that does not parse.  A main agency field left
+        empty is queued too: OCR may have lost the name.
         """
-        if not self.ocr_pages or (record.page is not None and record.page not in self.ocr_pages):
+        if not self._on_ocr_page(record.page):
             return record
-        update: dict[str, object] = {"ocr": True}
+        update: dict[str, object] = {"ocr": True, "ocr_confidence": min(confidence.values(), default=None)}
         fields: tuple[str, ...]
         if isinstance(record, TargetRecord):
             record_id, fields = record.target_id, ("tracking_agencies",)
         else:
             record_id, fields = record.task_id, ("lead", "support")
         for field in fields:
+            if self._is_sure(confidence.get(_CELL_ROLE.get(field, field))):
+                continue
             for ref in getattr(record, field):
                 self.flag_ocr(record_id, field, ref.raw, ref.name, name=ref.name)
         if not getattr(record, fields[0]):  # nobody named: OCR may have lost the name
             self.flag_ocr(record_id, fields[0], "", "")
-        if isinstance(record, TaskRecord):
+        if isinstance(record, TaskRecord) and not self._is_sure(confidence.get("deadline")):
             deadline: Deadline = record.deadline
             if READ_BY_OCR not in deadline.reasons:
                 reasons = [*deadline.reasons, READ_BY_OCR]
@@ -140,6 +154,12 @@ class RecordBuilder:
             self.flag_ocr(record_id, "deadline", record.deadline_raw or "", describe_deadline(deadline))
             update["deadline"] = deadline
         return record.model_copy(update=update)
+
+    def _on_ocr_page(self, page: int | None) -> bool:
+        return bool(self.ocr_pages) and (page is None or page in self.ocr_pages)
+
+    def _is_sure(self, confidence: float | None) -> bool:
+        return confidence is not None and confidence >= self.review_confidence
 
     def flag_ocr(self, record_id: str, field: str, raw: str, understood: str, **agency: object) -> None:
         """Queue a value read by OCR; a value queued already (one review row per value) gets the reason added."""
@@ -151,9 +171,11 @@ class RecordBuilder:
         if READ_BY_OCR not in item.reason:
             self.review[index] = item.model_copy(update={"reason": f"{item.reason}; {READ_BY_OCR}"})
 
-    def agencies(self, cell: str | None, record_id: str, field: str) -> list[AgencyRef]:
-        """The refs of one agency cell, resolved in the plan's own jurisdiction."""
-        resolved = default_resolver().resolve_cell(cell, jurisdiction=self.doc.jurisdiction, province=self.doc.province)
+    def agencies(self, cell: str | None, record_id: str, field: str, page: int | None = None) -> list[AgencyRef]:
+        """The refs of one agency cell, resolved in the plan's own jurisdiction (as read by OCR when ``page`` was)."""
+        resolved = default_resolver().resolve_cell(
+            cell, jurisdiction=self.doc.jurisdiction, province=self.doc.province, ocr=self._on_ocr_page(page)
+        )
         return self.queued(resolved, record_id, field)
 
     def queued(self, resolved: list[ResolvedAgency], record_id: str, field: str) -> list[AgencyRef]:
@@ -184,7 +206,7 @@ class RecordBuilder:
             indicator=clean_text(row.cells.get("indicator")),
             unit=clean_optional(row.cells.get("unit")),
             values=[TargetValue(year=year, raw=clean_optional(text)) for year, text in row.values],
-            tracking_agencies=self.agencies(row.cells.get("tracking"), target_id, "tracking_agencies"),
+            tracking_agencies=self.agencies(row.cells.get("tracking"), target_id, "tracking_agencies", row.page),
             page=row.page,
         )
 
@@ -234,8 +256,8 @@ class RecordBuilder:
             group_title=clean_optional(group_title),
             stt=stt,
             task=clean_text(cells.get("task")),
-            lead=self.agencies(cells.get("lead"), task_id, "lead"),
-            support=self.agencies(cells.get("support"), task_id, "support"),
+            lead=self.agencies(cells.get("lead"), task_id, "lead", page),
+            support=self.agencies(cells.get("support"), task_id, "support", page),
             deadline_raw=deadline_raw,
             deadline=self.deadline(deadline_raw, task_id),
             output=clean_optional(cells.get("output")),
@@ -277,12 +299,10 @@ def build_plan(
         update={"completeness": completeness, "complete": is_complete(completeness)}
     )
     builder = RecordBuilder(doc, document.ocr_pages)
-    targets = [builder.target(row) for row in appendix["targets"]]
-    tasks = [builder.task(row) for row in appendix["tasks"]]
-    tasks += [builder.section_task(task) for task in sections or []]
-    tasks += [builder.directive(directive) for directive in directives]
-    targets = [builder.read_by_ocr(target) for target in targets]
-    tasks = [builder.read_by_ocr(task) for task in tasks]
+    targets = [builder.read_by_ocr(builder.target(row), row.confidence) for row in appendix["targets"]]
+    tasks = [builder.read_by_ocr(builder.task(row), row.confidence) for row in appendix["tasks"]]
+    tasks += [builder.read_by_ocr(builder.section_task(task), task.confidence) for task in sections or []]
+    tasks += [builder.read_by_ocr(builder.directive(item), item.confidence) for item in directives]
     for finding in completeness:
         reason = NO_TASK_LIST if finding.kind == "no_tasks" else FINDING_REASONS[finding.severity]
         builder.flag(doc.plan_key, COMPLETENESS_FIELD, finding.key, finding.message, reason)

@@ -11,6 +11,7 @@ from extractors.directives import extract_directives
 from extractors.errors import NotAPlanError
 from extractors.limits import DEFAULT_LIMITS, ResourceLimits, budget_scope
 from extractors.metadata import default_document_vocabulary, extract_metadata
+from extractors.ocr_confidence import with_directive_confidence, with_task_confidence
 from extractors.readers import read_document
 from extractors.tables import find_appendix_tables
 from extractors.task_list import locate_task_list
@@ -45,10 +46,10 @@ def _stages(path: Path, on_stage: StageListener, check: Callable[[str], None]) -
     metadata = extract_metadata(document)
     tables = find_appendix_tables(document)  # once: the rows and the completeness checks both use them
     appendix = extract_appendix(document, tables)
-    names = AgencyNameChecks(default_resolver(), metadata.jurisdiction)
+    names = AgencyNameChecks(default_resolver(), metadata.jurisdiction, ocr=bool(document.ocr_pages))
     task_list = locate_task_list(document, names, has_appendix_tasks=bool(appendix["tasks"]))
-    sections = task_list.tasks
-    directives = extract_directives(document, task_list.sections)
+    sections = with_task_confidence(document, task_list.tasks)
+    directives = with_directive_confidence(document, extract_directives(document, task_list.sections))
     check("the end of extraction")
     if not (appendix["targets"] or appendix["tasks"] or sections or directives):
         _unless_titled_as_a_plan(path, metadata.doc_type)

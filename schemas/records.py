@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.6.0"
+SCHEMA_VERSION = "1.7.0"
 
 SourceFormat = Literal["text", "docx", "pdf", "html"]
 DeadlineKind = Literal[
@@ -45,8 +45,12 @@ CompletenessSeverity = Literal["critical", "incomplete", "review"]
 
 
 _OCR_RECORD = (
-    "True when the record was read by OCR from a scanned page: its text may hold misread letters, so its "
-    "agencies and deadline are queued for review."
+    "True when the record was read by OCR from a scanned page: its text may hold misread letters; its agencies "
+    "and deadline are queued for review where OCR was unsure of them (see ocr_confidence)."
+)
+_OCR_CONFIDENCE = (
+    "Read by OCR: Tesseract's lowest word confidence (0-100) in the cells or paragraphs the record's fields were "
+    "read from; null when the record was not read by OCR, or its sources could not be told."
 )
 
 
@@ -175,6 +179,7 @@ class TargetRecord(_Record):
     page: int | None = None
     reviewed: bool = Field(default=False, description="A person's decision from the overrides file was applied.")
     ocr: bool = Field(default=False, description=_OCR_RECORD)
+    ocr_confidence: float | None = Field(default=None, ge=0, le=100, description=_OCR_CONFIDENCE)
 
 
 class TaskRecord(_Record):
@@ -202,6 +207,7 @@ class TaskRecord(_Record):
     page: int | None = None
     reviewed: bool = Field(default=False, description="A person's decision from the overrides file was applied.")
     ocr: bool = Field(default=False, description=_OCR_RECORD)
+    ocr_confidence: float | None = Field(default=None, ge=0, le=100, description=_OCR_CONFIDENCE)
 
 
 class ReviewItem(_Record):
