@@ -21,6 +21,7 @@ import logging
 import math
 import operator
 import re
+import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -462,11 +463,13 @@ class PdfReader(DocumentReader):
         return known
 
     def _is_ocr_noise(self, line: _Line) -> bool:
-        """A line OCR made of no printed words: the grain of the paper, a speck, the edge of a stamp or of the
-        sheet, read as a few letters none of which tesseract is sure of (``OcrSettings.noise_confidence``)."""
-        if not line.confidences or max(line.confidences) >= self.settings.ocr.noise_confidence:
+        """A line OCR made of no printed words: the grain of the paper, a speck, a stamp, the edge of the sheet,
+        read as letters most of which tesseract is not sure of (``OcrSettings.noise_confidence``: the median
+        word's confidence is below it; a printed line's words are read with confidence, a misread one or two
+        aside)."""
+        if not line.confidences or statistics.median(line.confidences) >= self.settings.ocr.noise_confidence:
             return False
-        _log.info("%s: OCR noise left out: %r (confidence at most %.0f)", self.path, line.text, max(line.confidences))
+        _log.info("%s: OCR noise left out: %r", self.path, line.text)
         return True
 
     def _is_page_furniture(self, text: str, top: float, bottom: float, height: float) -> bool:
@@ -520,12 +523,14 @@ def _fill_cells(scanned: ocr.OcrPage, tables: list[Any], blocks: list[Block]) ->
                 if bbox is not None:
                     cells.append((cell, tuple(bbox)))
     for (cell, _), reading in zip(cells, scanned.read_cells([bbox for _, bbox in cells]), strict=True):
-        cell.text = _STRAY_LEADING_MARKS.sub("", clean_text(reading.text))
+        cell.text = _STRAY_TRAILING_MARKS.sub("", _STRAY_LEADING_MARKS.sub("", clean_text(reading.text)))
         cell.confidence = reading.confidence
 
 
 _STRAY_LEADING_MARKS = re.compile(r"^['`‘’,.;:_~]+\s*(?=\w)")
 """Specks OCR reads before a cell's first word ("'Thực hiện", ".Sở Y tế"): no cell's text opens with these."""
+_STRAY_TRAILING_MARKS = re.compile(r"\s+['`‘’_~/|]+$")
+"""A mark standing alone after a cell's last word: a speck, a stamp's edge or a border's remnant ("Quý IV/2027 /")."""
 
 
 _SCANNED_FOOTNOTE = re.compile(r"^\d{1,2}\s+[A-ZĐÀ-Ỹ]")
