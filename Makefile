@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck eval eval-styles eval-forms eval-completeness eval-lists bench schema clean system-deps office-deps
+.PHONY: run test lint typecheck eval eval-styles eval-forms eval-completeness eval-lists eval-scans bench schema clean system-deps office-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -84,6 +84,10 @@ eval-lists: $(STAMP) office-deps
 # Completeness findings on the sample DOCX files with rows, a table, an agency section or a model taken out.
 eval-completeness: $(STAMP)
 	$(BIN)/python -m bench.completeness_bench
+
+# Accuracy, review flags and seconds per page on the sample PDFs scanned at 150, 200 and 300 dpi (bench/scans.py).
+eval-scans: $(STAMP)
+	$(BIN)/python -m bench.scans --dpi 150,200,300
 
 # Agency and deadline normalization (speed, accuracy on every gold cell/timeline: README figures), then the
 # whole pipeline on this machine, written to BENCHMARKS.md (bench/pipeline_bench.py; e.g. BENCH_ARGS=--quick).

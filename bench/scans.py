@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sys
 import time
 from collections.abc import Sequence
@@ -80,19 +81,29 @@ class ScanResult:
     totals: dict[str, dict[str, int]]
     pages: int
     seconds: float
+    cpu_seconds: float
+    """This process's CPU time and its children's (Tesseract runs as a child process)."""
     tasks: int
     flagged_tasks: int
+    """Tasks with a value queued because OCR was unsure of it."""
     review_rows: int
+    """Review rows of the plan, for any reason (a conditional deadline, an agency not in the registry...)."""
+
+
+def _cpu_seconds() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def read_scan(scan: Path, gold: Path) -> ScanResult:
     """Read ``scan`` with vnplan and score it against its gold file (run in a worker process)."""
+    from pipeline.build import READ_BY_OCR
     from pipeline.documents import process_file
     from pipeline.evaluate import score_document
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_seconds()
     plan = process_file(scan)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     report = score_document(json.loads(gold.read_text(encoding="utf-8")), plan, str(scan))
     totals: dict[str, dict[str, int]] = {}
     for name, table in report.tables.items():
@@ -104,12 +115,13 @@ def read_scan(scan: Path, gold: Path) -> ScanResult:
             "compared": sum(tally.compared for tally in table.fields.values()),
         }
     task_ids = {task.task_id for task in plan.tasks}
-    flagged = {item.record_id for item in plan.review if item.record_id in task_ids}
+    flagged = {item.record_id for item in plan.review if item.record_id in task_ids and READ_BY_OCR in item.reason}
     return ScanResult(
         name=scan.stem,
         totals=totals,
         pages=plan.document.page_count or 0,
         seconds=seconds,
+        cpu_seconds=cpu,
         tasks=len(plan.tasks),
         flagged_tasks=len(flagged),
         review_rows=len(plan.review),
@@ -136,10 +148,14 @@ def main(argv: list[str] | None = None) -> int:
         with ProcessPoolExecutor(max_workers=args.workers) as pool:
             results = list(pool.map(read_scan, scans, [args.gold / f"{pdf.stem}.json" for pdf in sources]))
         print(f"\n### Scanned at {dpi} dpi\n")
-        print_score_header("plan", "tasks flagged for review", "s/page")
+        print_score_header(
+            "plan", "tasks queued as OCR-unsure", "review rows (all reasons)", "s/page wall", "s/page CPU"
+        )
         for result in results:
-            flags = f"{result.flagged_tasks} of {result.tasks} ({result.review_rows} review rows)"
-            print_score_row(result.name[:3], result.totals, flags, f"{result.seconds / max(result.pages, 1):.1f}")
+            flags = f"{result.flagged_tasks} of {result.tasks}", str(result.review_rows)
+            pages = max(result.pages, 1)
+            timing = f"{result.seconds / pages:.1f}", f"{result.cpu_seconds / pages:.1f}"
+            print_score_row(result.name[:3], result.totals, *flags, *timing)
     return 0
 
 

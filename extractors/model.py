@@ -80,9 +80,14 @@ class Block:
     provenance: Provenance = field(default_factory=Provenance)
     rows: list[Row] = field(default_factory=list)
     """Only for tables: the rows as laid out in the source, header rows included."""
-    confidence: float | None = None
-    """Read by OCR: tesseract's lowest word confidence in the paragraph (0-100); None for text that was not OCR'd
-    (a table's confidences are its cells')."""
+    words: tuple[tuple[str, float], ...] = ()
+    """Read by OCR: each word of the paragraph as tesseract read it, with its confidence (0-100); empty for text
+    that was not OCR'd (a table's confidences are its cells')."""
+
+    @property
+    def confidence(self) -> float | None:
+        """Read by OCR: the lowest confidence of the paragraph's words."""
+        return min((confidence for _, confidence in self.words), default=None)
 
     @property
     def is_table(self) -> bool:

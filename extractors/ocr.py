@@ -78,8 +78,9 @@ class Reading:
 
 @dataclass(frozen=True)
 class WordConfidence:
-    """Where tesseract read a word of the page's text (points) and how sure it was (0-100)."""
+    """A word of the page's text as tesseract read it, where (points), and how sure it was (0-100)."""
 
+    text: str
     x0: float
     top: float
     x1: float
@@ -94,10 +95,10 @@ class TextLayer:
     pdf: bytes
     words: tuple[WordConfidence, ...]
 
-    def confidences_within(self, x0: float, top: float, x1: float, bottom: float) -> list[float]:
-        """The confidences of the words whose middle lies in the box (a line of the text layer)."""
+    def words_within(self, x0: float, top: float, x1: float, bottom: float) -> list[WordConfidence]:
+        """The words whose middle lies in the box (a line of the text layer)."""
         return [
-            word.confidence
+            word
             for word in self.words
             if x0 - 1 <= (word.x0 + word.x1) / 2 <= x1 + 1 and top - 1 <= (word.top + word.bottom) / 2 <= bottom + 1
         ]
@@ -185,6 +186,7 @@ class OcrPage:
         scale = self._scale
         words = tuple(
             WordConfidence(
+                row["text"].strip(),
                 float(row["left"]) / scale,
                 float(row["top"]) / scale,
                 (float(row["left"]) + float(row["width"])) / scale,

@@ -35,14 +35,18 @@ def _key(text: str) -> str:
 
 
 def paragraph_confidence(blocks: Sequence[Block], value: str, indices: Sequence[int]) -> float | None:
-    """The OCR confidence of the first of the blocks at ``indices`` holding ``value``; None when none does."""
+    """The OCR confidence of ``value`` in the first of the blocks at ``indices`` holding it: the lowest of the
+    paragraph's words that are words of the value (a long paragraph's other words say nothing of it); None when
+    no block holds it."""
     key = _key(value)
     if not key:
         return None
+    words = set(fold(value).split())
     for index in indices:
         block = blocks[index]
-        if block.confidence is not None and key in fold(block.text):
-            return block.confidence
+        if block.words and key in fold(block.text):
+            own = [confidence for word, confidence in block.words if fold(word) in words]
+            return min(own) if own else block.confidence
     return None
 
 

@@ -33,7 +33,8 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
-from extractors.model import Cell, Row
+from extractors.layout import is_all_caps
+from extractors.model import Block, Cell, Row
 from normalizers.data_files import load_rules
 from normalizers.text import strip_marks
 
@@ -88,6 +89,33 @@ def to_numeral(value: int) -> str:
     return "X" * tens + ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX"][ones]
 
 
+_HEADING_NUMERAL_CHARS = frozenset("IVXLHlivx1|!")
+"""What a section heading's numeral is read as: its own letters and the strokes OCR reads for them."""
+_SECTION_HEADING = re.compile(r"^(\S{1,5}?)[.:]?\s+(\S.*)$")
+
+
+def repair_section_headings(blocks: Sequence[Block], confusions: NumberConfusions | None = None) -> None:
+    """The roman numerals of a scanned document's section headings ("IL MỤC ĐÍCH", "H. CÁC NHIỆM VỤ ...") set to
+    the numerals they must be, in sequence, so the headings are known as sections ("I. MỤC ĐÍCH ...").
+
+    A heading here is a paragraph read by OCR whose first word reads as a numeral once OCR's confusions are undone
+    (or is a letter or two from one) and whose other words are capitals."""
+    confusions = confusions or default_confusions()
+    found: list[tuple[Block, str, NumberCell]] = []
+    for block in blocks:
+        match = _SECTION_HEADING.match(block.text) if not block.is_table and block.provenance.ocr else None
+        if match is None or not is_all_caps(match.group(2)) or len(match.group(2).split()) < 2:
+            continue
+        token = _bare(match.group(1))
+        if not token or not set(token) <= _HEADING_NUMERAL_CHARS or not any(char.isalpha() for char in token):
+            continue  # a word ("ỦY BAN ..."), or an arabic-numbered heading ("1. MỤC ĐÍCH")
+        found.append((block, match.group(2), NumberCell(Cell(match.group(1)), (match.group(1),), group=True)))
+    NumberingRepair(confusions).repair([cell for _, _, cell in found])
+    for block, title, cell in found:
+        if numeral_value(cell.cell.text) is not None:
+            block.text = f"{cell.cell.text}. {title}"
+
+
 @dataclass
 class NumberCell:
     """The first cell of one row of a scanned table, with every reading of it (the cell's own first)."""
@@ -124,20 +152,26 @@ class NumberingRepair:
         """Set each cell's text to the numeral or number it must be (see the module's rules), in table order."""
         for index, item in enumerate(cells):
             if item.group:
-                self._repair_group(item)
+                self._repair_group(item, next((later for later in cells[index + 1 :] if later.group), None))
                 continue
             following = cells[index + 1] if index + 1 < len(cells) and not cells[index + 1].group else None
             self._repair_number(item, following)
 
-    def _repair_group(self, item: NumberCell) -> None:
+    def _numerals(self, item: NumberCell) -> list[str]:
+        return [self.confusions.as_numeral(reading) for reading in item.readings if reading]
+
+    def _repair_group(self, item: NumberCell, following: NumberCell | None = None) -> None:
         expected = self.group + 1
-        numerals = [self.confusions.as_numeral(reading) for reading in item.readings if reading]
+        numerals = self._numerals(item)
         values = [value for numeral in numerals if (value := numeral_value(numeral)) is not None]
+        after = [] if following is None else [numeral_value(numeral) for numeral in self._numerals(following)]
         wanted = to_numeral(expected)
         distance = min((Levenshtein.distance(n, wanted) for n in numerals), default=MAX_NUMERAL_DISTANCE + 1)
         forward = [value for value in values if value > self.group or value == 1]  # a gap, or a new table's I
-        if expected in values or (not forward and distance <= 1):
-            value = expected  # read as it must be, or one stroke from it where the reading goes back ("II" again)
+        if expected in values or (distance <= 1 and (not forward or expected + 1 in after)):
+            # read as it must be; or one stroke from it, where the reading goes back ("II" again) or where the
+            # next numeral follows it ("IL" then "H.": I and II)
+            value = expected
         elif values:
             value = (forward or values)[0]
         elif distance <= MAX_NUMERAL_DISTANCE:

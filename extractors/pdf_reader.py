@@ -47,7 +47,7 @@ from extractors.layout import classify_line, is_all_caps, is_page_number, looks_
 from extractors.layout_tables import FoundTable, LayoutTableFinder
 from extractors.limits import check_budget
 from extractors.model import Block, BlockKind, Cell, Document, Provenance, Row
-from extractors.ocr_numbering import NumberCell, NumberingRepair, is_group_row
+from extractors.ocr_numbering import NumberCell, NumberingRepair, is_group_row, repair_section_headings
 from extractors.page_text import Rule, Word
 from extractors.settings import DEFAULT_PDF_SETTINGS, PdfSettings
 from extractors.tables import default_vocabulary, header_size, is_column_numbering
@@ -71,11 +71,11 @@ class _Line:
     footnote: bool
     size: float
     bullet: bool = False  # opens with a list bullet glyph, which ``text`` holds as "•"
-    confidences: tuple[float, ...] = ()  # read by OCR: the confidence of each of its words
+    words: tuple[tuple[str, float], ...] = ()  # read by OCR: each of its words and tesseract's confidence in it
 
     @property
-    def confidence(self) -> float | None:
-        return min(self.confidences, default=None)
+    def confidences(self) -> list[float]:
+        return [confidence for _, confidence in self.words]
 
 
 @dataclass
@@ -166,6 +166,8 @@ class PdfReader(DocumentReader):
         if scans.pages_unread or not saw_text:
             raise ScannedDocumentError(self.path, _scan_failure(scans, saw_text))
         self._mark_bullets(blocks)
+        if scans.pages_read:
+            repair_section_headings(blocks)
         document = self._document(blocks, page_count=page_count)
         document.ocr_pages = tuple(scans.pages_read)
         return document
@@ -305,8 +307,8 @@ class PdfReader(DocumentReader):
             first = paragraph.lines[0]
             bold = all(line.bold for line in paragraph.lines)
             kind = BlockKind.FOOTNOTE if first.footnote else classify_line(text, bold=bold)
-            confidence = min((line.confidence for line in paragraph.lines if line.confidence is not None), default=None)
-            block = Block(kind, text=text, bold=bold, provenance=Provenance(page=number), confidence=confidence)
+            words = tuple(word for line in paragraph.lines for word in line.words)
+            block = Block(kind, text=text, bold=bold, provenance=Provenance(page=number), words=words)
             if paragraph.bullet:
                 self._bullets.append((first.x0, block))
             placed.append((first.top, block))
@@ -416,7 +418,10 @@ class PdfReader(DocumentReader):
             bold=self._is_bold(raw.get("chars", [])),
             footnote=footnote,
             size=_usual_char_size(raw.get("chars", [])),
-            confidences=tuple(self._text_layer.confidences_within(x0, top, float(raw["x1"]), bottom))
+            words=tuple(
+                (word.text, word.confidence)
+                for word in self._text_layer.words_within(x0, top, float(raw["x1"]), bottom)
+            )
             if self._text_layer
             else (),
         )

@@ -15,7 +15,14 @@ from extractors.appendix import extract_appendix
 from extractors.completeness import check_completeness
 from extractors.model import Block, BlockKind, Cell, Document, Provenance, Row
 from extractors.ocr_confidence import with_task_confidence
-from extractors.ocr_numbering import NumberCell, NumberingRepair, is_group_row, numeral_value, to_numeral
+from extractors.ocr_numbering import (
+    NumberCell,
+    NumberingRepair,
+    is_group_row,
+    numeral_value,
+    repair_section_headings,
+    to_numeral,
+)
 from extractors.sections import SectionTask
 from extractors.tables import default_vocabulary, find_appendix_tables
 from normalizers.agencies import default_resolver
@@ -89,6 +96,24 @@ def test_the_numbering_carries_over_from_page_to_page():
     repair.repair(first_page)
     repair.repair(second_page)
     assert [item.cell.text for item in second_page] == ["3", "IV", "1"]
+
+
+def test_the_section_headings_of_a_scan_get_their_numerals_back():
+    headings = [
+        _ocr_text(1, "IL MỤC ĐÍCH, YÊU CẦU"),  # I. with its dot read as "L"
+        _ocr_text(2, "H. NHIỆM VỤ VÀ GIẢI PHÁP"),
+        _ocr_text(2, "1. Sở Tài chính"),  # an arabic-numbered line: not a section heading
+        _ocr_text(3, "Hl. KINH PHÍ THỰC HIỆN"),
+        _ocr_text(3, "1. TỔ CHỨC THỰC HIỆN"),  # arabic and in capitals: left as printed
+    ]
+    repair_section_headings(headings)
+    assert [block.text for block in headings] == [
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "II. NHIỆM VỤ VÀ GIẢI PHÁP",
+        "1. Sở Tài chính",
+        "III. KINH PHÍ THỰC HIỆN",
+        "1. TỔ CHỨC THỰC HIỆN",
+    ]
 
 
 def test_a_group_row_is_a_short_first_cell_and_a_title_that_spans_the_row():
@@ -221,19 +246,30 @@ def test_records_of_pages_with_a_text_layer_are_left_alone():
     assert builder.read_by_ocr(task, {}) == task and builder.review == []
 
 
+def _read(text: str, *confidences: float) -> Block:
+    """A paragraph read by OCR: its words with the confidence given to each (the last one for the rest)."""
+    words = text.split()
+    scores = [*confidences, *[confidences[-1]] * (len(words) - len(confidences))]
+    return Block(
+        BlockKind.PARAGRAPH,
+        text=text,
+        provenance=Provenance(page=1, ocr=True),
+        words=tuple(zip(words, scores, strict=True)),
+    )
+
+
 @pytest.mark.parametrize("confidence, queued", [(95.0, False), (30.0, True)])
-def test_a_prose_tasks_fields_take_the_confidence_of_the_paragraphs_they_were_read_from(confidence, queued):
-    blocks = [
-        Block(BlockKind.HEADING, text="2. Sở Giáo dục và Đào tạo", provenance=Provenance(page=1, ocr=True)),
-        Block(BlockKind.PARAGRAPH, text="- Triển khai học bạ số tại các trường học", provenance=Provenance(page=1)),
-        Block(BlockKind.PARAGRAPH, text="+ Thời gian hoàn thành: Quý IV/2027", provenance=Provenance(page=1)),
-    ]
-    blocks[0].confidence, blocks[1].confidence, blocks[2].confidence = 93.0, 90.0, confidence
-    document = _scanned(*blocks)
-    lead, text = "Sở Giáo dục và Đào tạo", "Triển khai học bạ số tại các trường học"
+def test_a_prose_tasks_fields_take_the_confidence_of_their_own_words(confidence, queued):
+    document = _scanned(
+        _read("2. Sở Giáo dục và Đào tạo", 93.0),
+        # an unsure word of the task's text says nothing of its deadline
+        _read("- Triển khai học bạ số tại các trường học, kể cả điểm trường lẻ", 91, 91, 91, 91, 91, 20, 91),
+        _read("+ Thời gian hoàn thành: Quý IV/2027", 96, 96, 96, 96, 96, confidence),
+    )
+    lead, text = "Sở Giáo dục và Đào tạo", "Triển khai học bạ số tại các trường học, kể cả điểm trường lẻ"
     task = SectionTask(0, "2", lead, "1", text, lead, fields={"deadline": "Quý IV/2027"}, page=1, block=1)
     [read] = with_task_confidence(document, [task])
-    assert read.confidence == {"task": 90.0, "lead": 93.0, "deadline": confidence}
+    assert read.confidence == {"task": 20.0, "lead": 93.0, "deadline": min(96.0, confidence)}
     builder = _builder()
     record = builder.read_by_ocr(builder.section_task(read), read.confidence)
     assert record.deadline.needs_review is queued
