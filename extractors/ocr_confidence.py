@@ -10,7 +10,7 @@ field's.  A value found nowhere gets no confidence: the builder then treats it a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from extractors.directives import DirectiveSentence
@@ -28,6 +28,8 @@ _HEADING_REACH = 200
 """Paragraphs looked back for the heading a task's lead came from."""
 
 _FIELDS = ("task", "lead", "support", "deadline", "output")
+
+AgencyNames = Callable[[str], list[str]]
 
 
 def _key(text: str) -> str:
@@ -66,8 +68,14 @@ def _confidences(
     return found
 
 
-def with_task_confidence(document: Document, tasks: Sequence[SectionTask]) -> list[SectionTask]:
-    """The prose tasks with their ``confidence`` by field, when the plan has pages read by OCR."""
+def with_task_confidence(
+    document: Document, tasks: Sequence[SectionTask], agency_names: AgencyNames = lambda text: []
+) -> list[SectionTask]:
+    """The prose tasks with their ``confidence`` by field, when the plan has pages read by OCR.
+
+    ``agency_names``: the agency names a sentence holds, as written; a model-form task's lead and partners are
+    the names in its assignment sentences, so their confidence is those names' words' (the whole sentences'
+    when no name is known in them)."""
     if not document.ocr_pages:
         return list(tasks)
     blocks = document.blocks
@@ -78,7 +86,8 @@ def with_task_confidence(document: Document, tasks: Sequence[SectionTask]) -> li
         own = range(task.block, min(later[0] if later else len(blocks), task.block + _TASK_SPAN, len(blocks)))
         values = {field: [value] for field, value in {"task": task.task, "lead": task.lead, **task.fields}.items()}
         if task.assignment:  # the model form: who leads and supports is said in its assignment sentences
-            values["lead"] = values["support"] = list(task.assignment)
+            names = [name for sentence in task.assignment for name in agency_names(sentence)]
+            values["lead"] = values["support"] = names or list(task.assignment)
         values = {field: [v for v in texts if v] for field, texts in values.items() if field in _FIELDS}
         confidence = _confidences(blocks, {f: texts for f, texts in values.items() if texts}, own, True)
         read.append(replace(task, confidence=confidence))

@@ -403,5 +403,9 @@ class AgencyNameChecks:
     def leading(self, text: str) -> str | None:
         return self.resolver.leading_mention(text)
 
+    def written_names(self, text: str) -> list[str]:
+        """The registry names ``text`` holds, as written."""
+        return [text[start:end] for start, end, _ in self.resolver.name_spans(text)]
+
     def is_collective(self, text: str) -> bool:
         return any(collective for _, _, collective in self.resolver.name_spans(text))

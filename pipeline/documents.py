@@ -48,7 +48,7 @@ def _stages(path: Path, on_stage: StageListener, check: Callable[[str], None]) -
     appendix = extract_appendix(document, tables)
     names = AgencyNameChecks(default_resolver(), metadata.jurisdiction, ocr=bool(document.ocr_pages))
     task_list = locate_task_list(document, names, has_appendix_tasks=bool(appendix["tasks"]))
-    sections = with_task_confidence(document, task_list.tasks)
+    sections = with_task_confidence(document, task_list.tasks, names.written_names)
     directives = with_directive_confidence(document, extract_directives(document, task_list.sections))
     check("the end of extraction")
     if not (appendix["targets"] or appendix["tasks"] or sections or directives):

@@ -25,7 +25,7 @@ from extractors.ocr_numbering import (
 )
 from extractors.sections import SectionTask
 from extractors.tables import default_vocabulary, find_appendix_tables
-from normalizers.agencies import default_resolver
+from normalizers.agencies import AgencyNameChecks, default_resolver
 from pipeline.build import READ_BY_OCR, RecordBuilder
 from schemas.records import DocumentRecord, TargetRecord, TaskRecord
 
@@ -288,3 +288,14 @@ def test_names_misread_by_ocr_resolve_only_when_read_by_ocr_and_are_queued():
     [far] = resolver.resolve_cell("Sứa Y tế", jurisdiction="tỉnh", ocr=True)
     [other] = resolver.resolve_cell("Phòng Tư pháp", jurisdiction="tỉnh", ocr=True)
     assert not far.ref.resolved and other.ref.name != "Sở Tư pháp"
+
+
+def test_a_model_tasks_lead_and_partners_take_the_confidence_of_the_names_in_its_sentences():
+    sentence = "+ Sở Xây dựng chủ trì, phối hợp Công an tỉnh lắp đặt camera tại bến xe"
+    document = _scanned(_read("- Mục tiêu: Số hóa vé xe khách", 92.0), _read(sentence, 95, 95, 95, 95, 31, 95))
+    task = SectionTask(0, "1", "Giao thông", "1", "Mô hình bến xe số", "", page=1, block=0, assignment=[sentence])
+    names = AgencyNameChecks(default_resolver(), "tỉnh")
+    [read] = with_task_confidence(document, [task], names.written_names)
+    assert read.confidence["lead"] == read.confidence["support"] == 95.0  # "chủ" (31) is not a name's word
+    [whole] = with_task_confidence(document, [task])  # no names known: the whole sentence's words
+    assert whole.confidence["lead"] == 31.0
