@@ -13,8 +13,8 @@ Each number cell is read twice (in its column, and with the other number cells o
   ``I``; ``H`` for ``II``; ``v`` for ``V``: ``extractors/data/ocr_confusions.yaml``).  The numeral that follows
   the previous group wins when a reading gives it, or when the readings would go back (a repeat, "II" after
   II) and one is a stroke from it ("II" for III).  Else a reading that goes forward (a gap) or starts again
-  at I (a new table) is kept; else, when no reading is a valid numeral, the numeral that follows the previous
-  group if a reading is a letter or two from it ("VINH" for VIII);
+  at I under a table's header (a new table) is kept; else, when no reading is a valid numeral, the numeral
+  that follows the previous group if a reading is a letter or two from it ("VINH" for VIII);
 * a data row's cell is read as a number the same way (``l`` for ``1``, ``O`` for ``0``); the number that
   follows the previous row wins when a reading gives it, or when the next row reads the number after it (both
   neighbours say so), else the first valid reading.
@@ -124,6 +124,8 @@ class NumberCell:
     readings: tuple[str, ...]
     group: bool
     """The row is a group row (its numeral heads a group title spanning the row)."""
+    first_in_table: bool = False
+    """The row is the first under a table's header on its page: where a new table's numbering starts at I."""
 
 
 def is_group_row(row: Row) -> bool:
@@ -167,7 +169,7 @@ class NumberingRepair:
         after = [] if following is None else [numeral_value(numeral) for numeral in self._numerals(following)]
         wanted = to_numeral(expected)
         distance = min((Levenshtein.distance(n, wanted) for n in numerals), default=MAX_NUMERAL_DISTANCE + 1)
-        forward = [value for value in values if value > self.group or value == 1]  # a gap, or a new table's I
+        forward = [value for value in values if value > self.group or (value == 1 and item.first_in_table)]
         if expected in values or (distance <= 1 and (not forward or expected + 1 in after)):
             # read as it must be; or one stroke from it, where the reading goes back ("II" again) or where the
             # next numeral follows it ("IL" then "H.": I and II)

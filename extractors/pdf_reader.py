@@ -228,21 +228,23 @@ class PdfReader(DocumentReader):
         """The first cell of each numbered row of a scanned page's tables read once more, on one line with the
         others, and set to the group numeral or row number it must be (``extractors.ocr_numbering``)."""
         vocabulary = default_vocabulary()
-        places: list[tuple[Row, tuple[float, float, float, float]]] = []
+        places: list[tuple[Row, tuple[float, float, float, float], bool]] = []  # row, box, first under a header
         for table, block in zip(tables, blocks, strict=True):
             header = header_size(block.rows, vocabulary)
+            first_in_table = header > 0
             for table_row, row in list(zip(table.rows, block.rows, strict=True))[header:]:
                 first = table_row.cells[0] if table_row.cells else None
                 if first is None or not row.cells[0].text or is_column_numbering(row):
                     continue
-                places.append((row, tuple(first)))
+                places.append((row, tuple(first), first_in_table))
+                first_in_table = False
         if not places:
             return
-        again = scanned.read_in_a_line([box for _, box in places])
+        again = scanned.read_in_a_line([box for _, box, _ in places])
         self._numbering.repair(
             [
-                NumberCell(row.cells[0], (row.cells[0].text, reading.text), is_group_row(row))
-                for (row, _), reading in zip(places, again, strict=True)
+                NumberCell(row.cells[0], (row.cells[0].text, reading.text), is_group_row(row), first_in_table)
+                for (row, _, first_in_table), reading in zip(places, again, strict=True)
             ]
         )
 

@@ -58,11 +58,12 @@ def test_roman_numerals_are_read_from_what_ocr_makes_of_them_in_sequence():
 
 
 def test_a_numeral_read_one_stroke_short_is_the_next_one_but_a_gap_and_a_new_table_are_kept():
-    cells = [_group("I"), _group("II"), _group("II", "il"), _group("V"), _group("I", "l")]
+    new_table = NumberCell(Cell("I"), ("I", "l"), group=True, first_in_table=True)
+    cells = [_group("I"), _group("II"), _group("II", "il"), _group("V"), _group("I"), new_table]
     NumberingRepair().repair(cells)
-    # "II" again after II is III misread; V after III is a gap the plan has (kept, completeness reports it);
-    # I after V starts a new table.
-    assert [item.cell.text for item in cells] == ["I", "II", "III", "V", "I"]
+    # "II" again after II is III misread; V after III is a gap the plan has (kept, completeness reports it); I
+    # after V inside a table is VI misread, and under a table's header it starts a new table.
+    assert [item.cell.text for item in cells] == ["I", "II", "III", "V", "VI", "I"]
 
 
 def test_a_reading_too_far_from_any_numeral_is_left_for_the_completeness_check():
