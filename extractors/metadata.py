@@ -227,10 +227,11 @@ def _nearest_known_province(name: str) -> str:
     if fold(name) in _known_provinces():
         return name
     read = fold_accents(name)
+    known = {province: fold_accents(province) for province in province_names()}
     near = {
         province
-        for province in province_names()
-        if min(len(read), len(fold_accents(province))) >= 4 and Levenshtein.distance(read, fold_accents(province)) <= 1
+        for province, unmarked in known.items()
+        if min(len(read), len(unmarked)) >= 4 and Levenshtein.distance(read, unmarked) <= 1
     }
     return near.pop() if len(near) == 1 else name
 

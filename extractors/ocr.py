@@ -205,12 +205,13 @@ class OcrPage:
         (``reread_max_chars``) are read again the same way with ``reread_language``, and that reading is
         kept when it found something.
         """
-        readings = self._read_apart(self._crops(boxes), self.settings.language, self.settings.cell_config)
+        crops = self._crops(boxes)
+        readings = self._read_apart(crops, self.settings.language, self.settings.cell_config)
         language = self.reread_language
         if not language or language == self.settings.language:
             return readings
         short = [index for index, reading in enumerate(readings) if len(reading.text) <= self.settings.reread_max_chars]
-        again = self._read_apart(self._crops([boxes[index] for index in short]), language, self.settings.cell_config)
+        again = self._read_apart([crops[index] for index in short], language, self.settings.cell_config)
         for index, reading in zip(short, again, strict=True):
             readings[index] = reading if reading.text else readings[index]
         return readings

@@ -10,7 +10,7 @@ field's.  A value found nowhere gets no confidence: the builder then treats it a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from extractors.directives import DirectiveSentence
@@ -32,40 +32,34 @@ _FIELDS = ("task", "lead", "support", "deadline", "output")
 AgencyNames = Callable[[str], list[str]]
 
 
-def _key(text: str) -> str:
-    return fold(text)[:_KEY_CHARS]
+class _Paragraphs:
+    """A document's blocks with their folded texts (folded once: every field of every task looks them up)."""
 
+    def __init__(self, blocks: Sequence[Block]) -> None:
+        self.blocks = blocks
+        self.folded = [fold(block.text) for block in blocks]
 
-def paragraph_confidence(blocks: Sequence[Block], value: str, indices: Sequence[int]) -> float | None:
-    """The OCR confidence of ``value`` in the first of the blocks at ``indices`` holding it: the lowest of the
-    paragraph's words that are words of the value (a long paragraph's other words say nothing of it); None when
-    no block holds it."""
-    key = _key(value)
-    if not key:
+    def confidence(self, value: str, indices: Iterable[int]) -> float | None:
+        """The OCR confidence of ``value`` in the first of the blocks at ``indices`` holding it: the lowest of the
+        paragraph's words that are words of the value (a long paragraph's other words say nothing of it); None
+        when no block holds it."""
+        folded = fold(value)
+        key = folded[:_KEY_CHARS]
+        if not key:
+            return None
+        words = set(folded.split())
+        for index in indices:
+            block = self.blocks[index]
+            if block.words and key in self.folded[index]:
+                own = [confidence for word, confidence in block.words if fold(word) in words]
+                return min(own) if own else block.confidence
         return None
-    words = set(fold(value).split())
-    for index in indices:
-        block = blocks[index]
-        if block.words and key in fold(block.text):
-            own = [confidence for word, confidence in block.words if fold(word) in words]
-            return min(own) if own else block.confidence
-    return None
 
-
-def _confidences(
-    blocks: Sequence[Block], values: dict[str, list[str]], own: range, heading_reach: bool
-) -> dict[str, float]:
-    """Each field's confidence: the lowest of the paragraphs its values were read from; a field one value of
-    which is found nowhere gets none."""
-    found: dict[str, float] = {}
-    for field, texts in values.items():
-        indices: Sequence[int] = own
-        if field == "lead" and heading_reach:
-            indices = [*own, *range(own.start - 1, max(-1, own.start - 1 - _HEADING_REACH), -1)]
-        confidences = [paragraph_confidence(blocks, text, indices) for text in texts]
-        if confidences and None not in confidences:
-            found[field] = min(c for c in confidences if c is not None)
-    return found
+    def lowest(self, values: list[str], indices: Sequence[int]) -> float | None:
+        """The lowest confidence of ``values``; None when one of them is found nowhere."""
+        confidences = [self.confidence(value, indices) for value in values]
+        known = [confidence for confidence in confidences if confidence is not None]
+        return min(known) if known and len(known) == len(confidences) else None
 
 
 def with_task_confidence(
@@ -73,23 +67,32 @@ def with_task_confidence(
 ) -> list[SectionTask]:
     """The prose tasks with their ``confidence`` by field, when the plan has pages read by OCR.
 
-    ``agency_names``: the agency names a sentence holds, as written; a model-form task's lead and partners are
-    the names in its assignment sentences, so their confidence is those names' words' (the whole sentences'
-    when no name is known in them)."""
+    A field's values are looked for in the task's own paragraphs; a lead also above them (the heading it came
+    from).  ``agency_names``: the agency names a sentence holds, as written; a model-form task's lead and
+    partners are the names in its assignment sentences, so their confidence is those names' words' (the whole
+    sentences' when no name is known in them)."""
     if not document.ocr_pages:
         return list(tasks)
-    blocks = document.blocks
+    paragraphs = _Paragraphs(document.blocks)
+    count = len(document.blocks)
     read: list[SectionTask] = []
     starts = sorted({task.block for task in tasks})
     for task in tasks:
         later = [start for start in starts if start > task.block]
-        own = range(task.block, min(later[0] if later else len(blocks), task.block + _TASK_SPAN, len(blocks)))
+        own = range(task.block, min(later[0] if later else count, task.block + _TASK_SPAN, count))
+        above = range(task.block - 1, max(-1, task.block - 1 - _HEADING_REACH), -1)
         values = {field: [value] for field, value in {"task": task.task, "lead": task.lead, **task.fields}.items()}
         if task.assignment:  # the model form: who leads and supports is said in its assignment sentences
             names = [name for sentence in task.assignment for name in agency_names(sentence)]
             values["lead"] = values["support"] = names or list(task.assignment)
-        values = {field: [v for v in texts if v] for field, texts in values.items() if field in _FIELDS}
-        confidence = _confidences(blocks, {f: texts for f, texts in values.items() if texts}, own, True)
+        confidence: dict[str, float] = {}
+        for field, texts in values.items():
+            texts = [text for text in texts if text]
+            if field not in _FIELDS or not texts:
+                continue
+            found = paragraphs.lowest(texts, [*own, *above] if field == "lead" else own)
+            if found is not None:
+                confidence[field] = found
         read.append(replace(task, confidence=confidence))
     return read
 
@@ -98,15 +101,14 @@ def with_directive_confidence(document: Document, directives: Sequence[Directive
     """The directives with their ``confidence`` (their sentence's paragraph; for a lead, its heading's too)."""
     if not document.ocr_pages:
         return list(directives)
-    blocks = document.blocks
-    everywhere = range(len(blocks))
+    paragraphs = _Paragraphs(document.blocks)
+    everywhere = range(len(document.blocks))
     read: list[DirectiveSentence] = []
     for directive in directives:
-        confidence = paragraph_confidence(blocks, directive.text, everywhere)
-        found = {} if confidence is None else dict.fromkeys(("task", "deadline", "lead"), confidence)
-        if directive.heading:
-            heading = paragraph_confidence(blocks, directive.heading, everywhere)
-            if heading is not None:
-                found["lead"] = min(heading, found.get("lead", heading))
+        sentence = paragraphs.confidence(directive.text, everywhere)
+        found = {} if sentence is None else dict.fromkeys(("task", "deadline", "lead"), sentence)
+        heading = paragraphs.confidence(directive.heading, everywhere) if directive.heading else None
+        if heading is not None:
+            found["lead"] = min(heading, found.get("lead", heading))
         read.append(replace(directive, confidence=found))
     return read

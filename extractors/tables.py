@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from extractors.layout import is_page_number
 from extractors.model import Block, BlockKind, Cell, Document, Row
 from normalizers.data_files import load_rules
-from normalizers.text import collapse_whitespace, fold, fold_accents, nfc, strip_marks
+from normalizers.text import collapse_whitespace, fold, nfc, strip_marks
 
 YEAR_ROLE = "year"
 
@@ -157,9 +157,9 @@ class LogicalTable:
             return True
         if not any(key):
             return False
-        loose = fold_accents(" | ".join(key))
+        loose = _unmarked(" | ".join(key))
         return any(
-            len(line) == len(key) and fuzz.ratio(loose, fold_accents(" | ".join(line))) >= REPEATED_HEADER_SIMILARITY
+            len(line) == len(key) and fuzz.ratio(loose, _unmarked(" | ".join(line))) >= REPEATED_HEADER_SIMILARITY
             for line in self.header_keys
         )
 
@@ -170,8 +170,8 @@ class LogicalTable:
 
 
 REPEATED_HEADER_SIMILARITY = 90
-"""How alike (rapidfuzz ratio, diacritics aside) a row must be to a header line to be that line repeated: the same
-titles with a letter or two misread by OCR, never a data row."""
+"""How alike (rapidfuzz ratio, diacritics and "l"/"I" aside) a row must be to a header line to be that line
+repeated: the same titles with a letter or two misread by OCR, never a data row."""
 
 MAX_TITLE_WORDS = 12
 """A column title is short; a longer cell that happens to contain a header word ("... kết quả ...") is data."""
