@@ -1,5 +1,7 @@
 """Reader for PDF files (pdfplumber): ruled tables and the text lines around them, page by page.
 
+The pages' chars, lines and rects come from a text-layer backend (``extractors.pdf_backends``: PDFium by
+default, pdfminer as a setting), as pdfplumber pages; nothing below knows which one read them.
 pdfplumber finds the tables and reads their cells; every char smaller than a
 fraction of the page's usual size is dropped first, which removes superscript
 footnote markers from cells and lines alike.  The remaining text lines are
@@ -16,7 +18,6 @@ own OCR reading, and the blocks are marked ``Provenance.ocr``.
 from __future__ import annotations
 
 import copy
-import io
 import logging
 import math
 import operator
@@ -29,14 +30,9 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFPasswordIncorrect
-from pdfplumber.utils.exceptions import PdfminerException
-
 from extractors import ocr
 from extractors.base import DocumentReader
 from extractors.errors import (
-    EncryptedDocumentError,
     ScannedDocumentError,
     TruncatedFileError,
     UnreadableDocumentError,
@@ -49,13 +45,13 @@ from extractors.limits import check_budget
 from extractors.model import Block, BlockKind, Cell, Document, Provenance, Row
 from extractors.ocr_numbering import NumberCell, NumberingRepair, is_group_row, repair_section_headings
 from extractors.page_text import Rule, Word
+from extractors.pdf_backends import OpenPdf, backend_named, describe
 from extractors.settings import DEFAULT_PDF_SETTINGS, PdfSettings
 from extractors.tables import default_vocabulary, header_size, is_column_numbering
 from normalizers.text import clean_text, join_lines
 
 _log = logging.getLogger(__name__)
 _STARTS_NEW_ITEM = re.compile(r"^(?:[-+•–]\s|\d{1,2}(?:\.\d{1,2})*\.\s|[IVXLC]{1,6}\.\s|[a-zđ]\)\s|Điều\s\d)")
-_ENCRYPTED = "PDF is encrypted (password-protected): remove the password and upload it again"
 _TRAILING_FILLER = b"\x00\r\n\t \x1a"
 _BULLET = "•"  # a bulleted line's mark until the document's bullet indents say "-" or "+"
 
@@ -97,6 +93,7 @@ class PdfReader(DocumentReader):
     def __init__(self, path: Path, settings: PdfSettings = DEFAULT_PDF_SETTINGS) -> None:
         super().__init__(path)
         self.settings = settings
+        self._backend = backend_named(settings.backend)
         self._bold_fonts: dict[str, bool] = {}
         self._layout_finder = LayoutTableFinder(settings.layout_tables)
         self._continuing: ColumnLayout | None = None
@@ -124,16 +121,7 @@ class PdfReader(DocumentReader):
             raise TruncatedFileError(
                 self.path, "truncated file: the PDF ends early (no end-of-file marker; an interrupted download?)"
             )
-        try:
-            pdf = pdfplumber.open(io.BytesIO(self.data))
-        except PDFPasswordIncorrect as error:
-            raise EncryptedDocumentError(self.path, _ENCRYPTED) from error
-        except PdfminerException as error:
-            # pdfplumber wraps pdfminer's error as the first argument (PDFPasswordIncorrect for a password).
-            cause = error.args[0] if error.args else error
-            if isinstance(cause, PDFPasswordIncorrect) or "password" in str(cause).lower():
-                raise EncryptedDocumentError(self.path, _ENCRYPTED) from error
-            raise UnreadableDocumentError(self.path, f"damaged PDF: {_describe(cause)}") from error
+        pdf = self._backend.open(self.data, self.path)
         blocks: list[Block] = []
         saw_text = saw_image = False
         scans = ocr.DocumentOcr(self.settings.ocr)
@@ -146,7 +134,7 @@ class PdfReader(DocumentReader):
                     saw_image = saw_image or bool(page.images)
                     if self._needs_ocr(page):
                         self._continuing = None  # a table without rules is not followed onto a scanned page
-                        scanned = self._scanned_page_blocks(page, number, scans)
+                        scanned = self._scanned_page_blocks(pdf, page, number, scans)
                         saw_text = saw_text or any(map(_has_text, scanned))
                         blocks.extend(scanned)
                     else:
@@ -159,8 +147,8 @@ class PdfReader(DocumentReader):
                 page_count = len(pdf.pages)
         except VnplanError:
             raise
-        except Exception as error:  # pdfminer raises many types on a damaged file
-            raise UnreadableDocumentError(self.path, f"damaged PDF: {_describe(error)}") from error
+        except Exception as error:  # a parser raises many types on a damaged file
+            raise UnreadableDocumentError(self.path, f"damaged PDF: {describe(error)}") from error
         if not saw_text and not saw_image:
             raise UnreadableDocumentError(self.path, "no text on any page: the PDF is blank or damaged")
         if scans.pages_unread or not saw_text:
@@ -185,14 +173,14 @@ class PdfReader(DocumentReader):
             return False
         return sum(1 for c in page.chars if str(c.get("text", "")).strip()) < settings.min_chars
 
-    def _scanned_page_blocks(self, page: Any, number: int, scans: ocr.DocumentOcr) -> list[Block]:
+    def _scanned_page_blocks(self, pdf: OpenPdf, page: Any, number: int, scans: ocr.DocumentOcr) -> list[Block]:
         """The blocks of a page read by OCR, marked ``ocr`` (none for a blank page).
 
         The ruling lines found in the image are the table grid; tesseract's text layer of the rest of the page
         is read by ``_page_blocks``, and every table cell is then filled with its own OCR reading.
         """
         settings = self.settings.ocr
-        scanned = scans.prepare(page.to_image(resolution=settings.dpi).original, number)
+        scanned = scans.prepare(pdf.render(number, settings.dpi), number)
         if scanned is None:
             return []
         reader = copy.copy(self)  # the same reader, with the settings an OCR text layer needs
@@ -207,7 +195,7 @@ class PdfReader(DocumentReader):
         grids = page.find_tables(reader.settings.table_settings) if scanned.has_grid else []
         try:
             reader._text_layer = scanned.text_layer([table.bbox for table in grids])
-            with pdfplumber.open(io.BytesIO(reader._text_layer.pdf)) as layer:
+            with self._backend.open(reader._text_layer.pdf, self.path) as layer:
                 blocks = reader._page_blocks(layer.pages[0], number, find_layout_tables=False)
                 tables = sorted(layer.pages[0].find_tables(reader.settings.table_settings), key=lambda t: t.bbox[1])
             table_blocks = [block for block in blocks if block.is_table]
@@ -571,11 +559,6 @@ def _scan_failure(scans: ocr.DocumentOcr, saw_text: bool) -> str:
     if scans.settings.enabled:
         return "no text layer: looks like a scan, and OCR found no text"
     return "no text layer: looks like a scan"
-
-
-def _describe(error: object) -> str:
-    """pdfminer's message, or its error type when the message is empty (many are)."""
-    return str(error) or type(error).__name__
 
 
 def _column_left(table: Any, column: int) -> float:

@@ -198,6 +198,10 @@ class LayoutTableSettings:
 
 @dataclass(frozen=True)
 class PdfSettings:
+    backend: str = "pdfium"
+    """What parses the pages (``extractors.pdf_backends``): "pdfium" (PDFium, fast) or "pdfminer" (pdfplumber
+    as it comes, in Python: the reference the PDFium backend is tested against)."""
+
     table_settings: dict[str, Any] = field(default_factory=_default_table_settings)
     """Passed as is to ``pdfplumber.Page.find_tables``."""
 
