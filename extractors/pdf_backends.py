@@ -213,7 +213,11 @@ class _PdfiumPages(Sequence[Any]):
 def _frame(document: pdfium.PdfDocument, index: int, doctop: float) -> PageFrame:
     page = document[index]
     try:
-        return PageFrame.of(tuple(page.get_mediabox()), tuple(page.get_cropbox()), page.get_rotation(), doctop)
+        # PDFium's box getters do not look up a box the page inherits from its page tree (fpdf2 puts MediaBox
+        # there); its bounding box does (the media box cut by a crop box, which is rarely there too).
+        media = page.get_mediabox(fallback_ok=False) or page.get_bbox()
+        crop = page.get_cropbox(fallback_ok=False) or media
+        return PageFrame.of(tuple(media), tuple(crop), page.get_rotation(), doctop)
     finally:
         page.close()
 

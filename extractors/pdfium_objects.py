@@ -207,7 +207,8 @@ class PdfiumPageObjects:
     def objects(self) -> dict[str, list[dict[str, Any]]]:
         """The page parsed (again: a closed page's objects are dropped, and read anew when asked for)."""
         self.fonts = self._fonts()
-        self._text_objects.clear()
+        self._text_objects.clear()  # keyed by PDFium's handles: valid while the page is open, reused after
+        self._widths.clear()
         page = self.document[self.index]
         try:
             found: dict[str, list[dict[str, Any]]] = {"char": self._page_chars(page)}
