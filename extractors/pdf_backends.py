@@ -176,7 +176,6 @@ class PdfiumPage(Page):
         raise NotImplementedError("a PDFium page has no pdfminer layout")
 
 
-
 class _PdfiumPages(Sequence[Any]):
     """The pages of a PDFium document, made one at a time as the reader asks for them."""
 
