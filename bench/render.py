@@ -310,7 +310,50 @@ def _in_process(results: Results) -> list[str]:
         for name, row in reads.items()
     ]
     lines += ["Per file (medians):", "", *_table(("file", "pages", "read_document", "process_file"), per_file)]
-    return lines + _drawing_styles(results)
+    return lines + _pdf_backends(results) + _drawing_styles(results)
+
+
+def _pdf_backends(results: Results) -> list[str]:
+    backends = results.get("pdf_backends") or {}
+    if not backends:
+        return []
+    lines = [
+        "### The PDF backends side by side",
+        "",
+        "The sample PDFs read with each text-layer backend in this run (`VNPLAN_PDF_BACKEND`; PDFium is the "
+        "default, pdfminer is pdfplumber as it comes), medians of the runs stated. Both give the same document "
+        "model (`tests/test_pdf_backends.py`).",
+        "",
+    ]
+    rows = []
+    for backend, figures in backends.items():
+        read, whole = figures["read_document"], figures["process_file"]
+        rows.append(
+            (
+                backend,
+                str(read["pages"]),
+                _s(read["median_total_s"]),
+                _num(read["pages_per_s"]),
+                _s(whole["median_total_s"]),
+                _num(whole["pages_per_s"]),
+            )
+        )
+    lines += _table(
+        ("backend", "pages", "read_document", "read_document pages/s", "process_file", "process_file pages/s"), rows
+    )
+    per_file = []
+    names = [row["name"] for row in next(iter(backends.values()))["read_document"]["files"]]
+    for name in names:
+        cells: list[str] = [name]
+        for figures in backends.values():
+            read = next(row for row in figures["read_document"]["files"] if row["name"] == name)
+            whole = next(row for row in figures["process_file"]["files"] if row["name"] == name)
+            cells += [_s(read["median_s"]), _s(whole["median_s"])]
+        per_file.append(tuple(cells))
+    header = ["file"]
+    for backend in backends:
+        header += [f"read_document ({backend})", f"process_file ({backend})"]
+    return [*lines, "Per file (medians):", "", *_table(tuple(header), per_file)]
 
 
 def _drawing_styles(results: Results) -> list[str]:

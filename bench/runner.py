@@ -227,6 +227,34 @@ class Bench:
         self.results["readers"] = readers
         self.results["process_file"] = whole
 
+    def pdf_backends(self) -> None:
+        """``read_document`` and ``process_file`` on every sample PDF under each PDF backend, side by side in this
+        run (``VNPLAN_PDF_BACKEND`` switched in process), medians of ``runs`` calls each."""
+        from extractors.readers import read_document
+        from extractors.settings import BACKEND_VARIABLE, PDF_BACKENDS
+        from pipeline.documents import process_file
+
+        files = self.sample_files(".pdf")
+        result: dict[str, Any] = {}
+        before = os.environ.get(BACKEND_VARIABLE)
+        try:
+            for backend in PDF_BACKENDS:
+                os.environ[BACKEND_VARIABLE] = backend
+                self.log(f"read_document and process_file on {len(files)} sample PDF(s), {backend} backend")
+                read_rows, process_rows = [], []
+                for path in files:
+                    seconds, document = timed(lambda p=path: read_document(p), self.options.runs)
+                    read_rows.append({"name": path.name, "pages": document.page_count, **summarize(seconds)})
+                    seconds = [time_call(lambda p=path: process_file(p)) for _ in range(self.options.runs)]
+                    process_rows.append({"name": path.name, "pages": document.page_count, **summarize(seconds)})
+                result[backend] = {"read_document": _throughput(read_rows), "process_file": _throughput(process_rows)}
+        finally:
+            if before is None:
+                os.environ.pop(BACKEND_VARIABLE, None)
+            else:
+                os.environ[BACKEND_VARIABLE] = before
+        self.results["pdf_backends"] = result
+
     def drawing_styles(self) -> None:
         """The sample plans printed by LibreOffice in the booktabs style (rules above and below the header and one
         closing each table, none between columns: ``bench/table_styles.py``): ``read_document``'s pages/s on
@@ -602,6 +630,7 @@ class Bench:
         """
         alone: list[tuple[str, Callable[[], None]]] = [
             ("readers", self.readers),
+            ("pdf_backends", self.pdf_backends),
             ("drawing_styles", self.drawing_styles),
             ("reference", self.reference),
         ]

@@ -34,9 +34,9 @@ from PIL import Image
 from extractors.errors import EncryptedDocumentError, UnreadableDocumentError
 from extractors.pdf_fonts import FontTable
 from extractors.pdfium_objects import PageFrame, PdfiumPageObjects
+from extractors.settings import PDF_BACKENDS
 
 ENCRYPTED = "PDF is encrypted (password-protected): remove the password and upload it again"
-BACKENDS = ("pdfium", "pdfminer")
 
 
 class OpenPdf(ABC):
@@ -95,7 +95,7 @@ def backend_named(name: str) -> PdfBackend:
         return PdfiumBackend()
     if name == "pdfminer":
         return PdfminerBackend()
-    raise ValueError(f"unknown PDF backend {name!r}: one of {', '.join(BACKENDS)}")
+    raise ValueError(f"unknown PDF backend {name!r}: one of {', '.join(PDF_BACKENDS)}")
 
 
 def _open_pdfium(data: bytes, path: Path) -> pdfium.PdfDocument:

@@ -46,7 +46,7 @@ from extractors.model import Block, BlockKind, Cell, Document, Provenance, Row
 from extractors.ocr_numbering import NumberCell, NumberingRepair, is_group_row, repair_section_headings
 from extractors.page_text import Rule, Word
 from extractors.pdf_backends import OpenPdf, backend_named, describe
-from extractors.settings import DEFAULT_PDF_SETTINGS, PdfSettings
+from extractors.settings import PdfSettings, default_pdf_settings
 from extractors.tables import default_vocabulary, header_size, is_column_numbering
 from normalizers.text import clean_text, join_lines
 
@@ -90,12 +90,12 @@ class _Paragraph:
 class PdfReader(DocumentReader):
     format_name = "pdf"
 
-    def __init__(self, path: Path, settings: PdfSettings = DEFAULT_PDF_SETTINGS) -> None:
+    def __init__(self, path: Path, settings: PdfSettings | None = None) -> None:
         super().__init__(path)
-        self.settings = settings
-        self._backend = backend_named(settings.backend)
+        self.settings = settings or default_pdf_settings()
+        self._backend = backend_named(self.settings.backend)
         self._bold_fonts: dict[str, bool] = {}
-        self._layout_finder = LayoutTableFinder(settings.layout_tables)
+        self._layout_finder = LayoutTableFinder(self.settings.layout_tables)
         self._continuing: ColumnLayout | None = None
         """The columns of a table printed without vertical rules that ran to the bottom of the last page."""
         self._bullets: list[tuple[float, Block]] = []

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
 from typing import Any
+
+PDF_BACKENDS = ("pdfium", "pdfminer")
+"""What can parse a PDF's pages (``extractors.pdf_backends``); the first is the default."""
+
+BACKEND_VARIABLE = "VNPLAN_PDF_BACKEND"
+"""The environment variable that picks another backend for a run (``VNPLAN_PDF_BACKEND=pdfminer vnplan run``)."""
 
 
 def _default_table_settings() -> dict[str, Any]:
@@ -198,7 +205,7 @@ class LayoutTableSettings:
 
 @dataclass(frozen=True)
 class PdfSettings:
-    backend: str = "pdfium"
+    backend: str = PDF_BACKENDS[0]
     """What parses the pages (``extractors.pdf_backends``): "pdfium" (PDFium, fast) or "pdfminer" (pdfplumber
     as it comes, in Python: the reference the PDFium backend is tested against)."""
 
@@ -247,3 +254,14 @@ class PdfSettings:
 
 
 DEFAULT_PDF_SETTINGS = PdfSettings()
+
+
+def default_pdf_settings() -> PdfSettings:
+    """``DEFAULT_PDF_SETTINGS`` with the backend ``VNPLAN_PDF_BACKEND`` names, when it names one (read on every
+    call: a benchmark or a test switches it in process); a name that is no backend is a ``ValueError``."""
+    chosen = os.environ.get(BACKEND_VARIABLE, "").strip().lower()
+    if not chosen:
+        return DEFAULT_PDF_SETTINGS
+    if chosen not in PDF_BACKENDS:
+        raise ValueError(f"{BACKEND_VARIABLE}={chosen!r} is no PDF backend: use one of {', '.join(PDF_BACKENDS)}")
+    return replace(DEFAULT_PDF_SETTINGS, backend=chosen)

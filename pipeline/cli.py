@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from extractors.limits import DEFAULT_LIMITS, ResourceLimits
+from extractors.settings import default_pdf_settings
 from pipeline.overrides import DEFAULT_OVERRIDES_PATH
 from pipeline.run_result import RunResult
 from schemas.records import PlanRecords
@@ -318,6 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        default_pdf_settings()  # a mistyped VNPLAN_PDF_BACKEND is said before any work starts
         code: int = args.handler(args)
     except ValueError as error:  # bad input the user can fix: a clear message, no traceback
         print(f"vnplan {args.label}: {error}", file=sys.stderr)

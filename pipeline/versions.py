@@ -16,6 +16,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from extractors.settings import default_pdf_settings
+
 PACKAGES = ("extractors", "normalizers", "pipeline", "schemas")
 # Libraries whose upgrade can change what is read from a document.
 READING_LIBRARIES = (
@@ -73,6 +75,8 @@ def _library_versions() -> list[tuple[str, bytes]]:
         except importlib.metadata.PackageNotFoundError:
             versions.append((name, b"absent"))
     versions.append(("tesseract", _tesseract_version()))
+    # The backends read alike (tests/test_pdf_backends.py), but a switch is a change in what reads: rebuild.
+    versions.append(("pdf backend", default_pdf_settings().backend.encode()))
     return versions
 
 

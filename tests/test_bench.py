@@ -133,6 +133,10 @@ def _results(label: str, pdf_pages_per_s: float, wall: float) -> dict[str, Any]:
         "settings": {"runs": 1, "sizes": [2, 4], "pages": [3, 30], "quick": True},
         "readers": {"pdf": throughput},
         "process_file": {"pdf": throughput, "txt": {**throughput, "pages": None, "pages_per_s": None}},
+        "pdf_backends": {
+            "pdfium": {"read_document": {**throughput, "pages_per_s": 40.0}, "process_file": throughput},
+            "pdfminer": {"read_document": throughput, "process_file": throughput},
+        },
         "end_to_end": {"txt": {"documents": 3, "pages": None, "runs": [], **run_figures(wall)}},
         "scaling": [
             {"documents": 2, "first_median": run_figures(wall + 2), "rerun_median": run_figures(wall)},
@@ -200,6 +204,8 @@ def test_report_renders_every_section_and_the_before_after_table(tmp_path: Path)
     ):
         assert heading in text
     assert "| PDF reader, pages/s | 3.0 | 6.0 | 2.00× (better) |" in text
+    assert "### The PDF backends side by side" in text
+    assert "| pdfium | 10 | 1.67 s | 40.0 | 1.67 s | 6.0 |" in text
     assert "Test CPU" in text
     assert "A night with one new document** among 4" in text and "nothing changed" in text
     assert "Without a Prefect server" in text and "answering after 5.00 s" in text

@@ -30,6 +30,8 @@ from extractors.model import Document
 from extractors.pdf_backends import PdfiumBackend, PdfminerBackend, backend_named
 from extractors.pdf_reader import PdfReader
 from extractors.settings import PdfSettings
+from pipeline.cli import main as cli_main
+from pipeline.versions import pipeline_version
 from tests.pdf_builder import FONT_DIR, PageSpec, build_pdf
 from tests.plan_forms import Style, sample_plan, write_pdf
 
@@ -309,3 +311,24 @@ def test_pdfium_reads_a_page_again_after_it_was_closed(tmp_path: Path) -> None:
         first = [c["text"] for c in page.chars]
         page.close()
         assert [c["text"] for c in page.chars] == first
+
+
+def test_the_environment_picks_the_backend_of_a_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _footnoted_pages(tmp_path / "plan.pdf")
+    assert PdfReader(path)._backend.name == "pdfium"
+    monkeypatch.setenv("VNPLAN_PDF_BACKEND", "pdfminer")
+    assert PdfReader(path)._backend.name == "pdfminer"
+    with_pdfminer = pipeline_version(None).code
+    monkeypatch.setenv("VNPLAN_PDF_BACKEND", "pdfium")
+    assert pipeline_version(None).code != with_pdfminer  # a switch is a change of code: the cache is rebuilt
+
+
+def test_a_mistyped_backend_stops_the_command_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("VNPLAN_PDF_BACKEND", "pdfiun")
+    assert cli_main(["run", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "VNPLAN_PDF_BACKEND='pdfiun' is no PDF backend: use one of pdfium, pdfminer" in error
+    assert len(error.splitlines()) == 1
+    assert not (tmp_path / "out").exists()
