@@ -182,7 +182,7 @@ class _PdfiumPages(Sequence[Any]):
     def __init__(self, document: pdfium.PdfDocument, fonts: FontTable) -> None:
         self._document = document
         self._fonts = fonts
-        self._doctops: list[float] = [0.0]
+        self._frames: list[PageFrame] = []
         self._made: dict[int, PdfiumPage] = {}
 
     def __len__(self) -> int:
@@ -201,12 +201,17 @@ class _PdfiumPages(Sequence[Any]):
         return page
 
     def _make(self, index: int) -> PdfiumPage:
-        while len(self._doctops) <= index:  # a page's doctop is the sum of the heights of the pages before it
-            before = len(self._doctops) - 1
-            self._doctops.append(self._doctops[-1] + _frame(self._document, before, 0.0).height)
-        frame = _frame(self._document, index, self._doctops[index])
+        frame = self._frame(index)
         source = PdfiumPageObjects(self._document, index, frame, lambda: self._fonts.fonts_of(index))
-        return PdfiumPage(source, index + 1, self._doctops[index])
+        return PdfiumPage(source, index + 1, frame.doctop)
+
+    def _frame(self, index: int) -> PageFrame:
+        """Page ``index``'s frame; its doctop is the sum of the heights of the pages before it."""
+        while len(self._frames) <= index:
+            number = len(self._frames)
+            doctop = self._frames[-1].doctop + self._frames[-1].height if self._frames else 0.0
+            self._frames.append(_frame(self._document, number, doctop))
+        return self._frames[index]
 
 
 def _frame(document: pdfium.PdfDocument, index: int, doctop: float) -> PageFrame:

@@ -49,6 +49,7 @@ class FontTable:
         self._seen: list[Any] = []  # the page dictionaries walked so far (small: no content stream is read)
         self._resources = PDFResourceManager(caching=True)
         self._failed = False
+        self._by_resources: dict[tuple[int, int], dict[str, FontMetrics]] = {}
 
     def fonts_of(self, index: int) -> dict[str, FontMetrics]:
         """The fonts of page ``index`` (from 0); empty when pdfminer cannot read them (PDFium's own values are
@@ -60,7 +61,12 @@ class FontTable:
                 self._pages = PDFPage.create_pages(PDFDocument(PDFParser(io.BytesIO(self._data))))
             while len(self._seen) <= index:
                 self._seen.append(next(self._pages))
-            return self._fonts(resolve1(self._seen[index].resources) or {}, depth=0)
+            resources = resolve1(self._seen[index].resources) or {}
+            key = id(resolve1(resources.get("Font"))), id(resolve1(resources.get("XObject")))
+            known = self._by_resources.get(key)  # pages mostly share one font dictionary
+            if known is None:
+                known = self._by_resources[key] = self._fonts(resources, depth=0)
+            return known
         except Exception as error:  # a damaged file PDFium still reads: its own font values stand
             _log.debug("font dictionaries not read by pdfminer: %s", error)
             self._failed = True

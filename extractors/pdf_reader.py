@@ -620,7 +620,8 @@ def _holds_line(bbox: tuple[float, float, float, float], obj: dict[str, Any]) ->
 
 
 def _usual_char_size(chars: list[dict[str, Any]]) -> float:
-    sizes = Counter(round(float(char.get("size", 0.0)), 1) for char in chars if str(char.get("text", "")).strip())
+    # A list, then one Counter over it: called for every text line, this was a hot spot as a generator.
+    sizes = Counter([round(char["size"], 1) for char in chars if char["text"].strip()])
     return sizes.most_common(1)[0][0] if sizes else 0.0
 
 

@@ -42,7 +42,11 @@ from extractors.pdf_fonts import FontMetrics, base_name
 Matrix = tuple[float, float, float, float, float, float]
 Point = tuple[float, float]
 
-_BUFFER_CHARS = 4096
+_TEXT_OBJECT_ADDRESS = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)(
+    ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value or 0
+)
+"""``FPDFText_GetTextObject`` returning the text object's address as an int: the cache key of a char's font and
+matrix, got without a pointer object and a cast per char (a page has thousands)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,11 @@ class _TextObject:
     def above(self) -> float:
         """The top of a char's box from its baseline, in user space."""
         return max(self._edges)
+
+    @cached_property
+    def fast(self) -> tuple[int, float, float, float, float, str, bool]:
+        """What ``PdfiumPageObjects._chars`` reads for every char, in one tuple (no attribute lookups)."""
+        return self.font_key, self.font_size, self.matrix[0], self.below, self.above, self.fontname, self.upright
 
     @property
     def _edges(self) -> tuple[float, float]:
@@ -234,42 +243,44 @@ class PdfiumPageObjects:
         frame, number = self.frame, self.page_number
         upright_page = frame.ctm[:4] == (1, 0, 0, 1)
         flip, shift_y, doctop = frame.height + frame.mediabox_top, frame.ctm[5], frame.doctop
-        widths = self._widths
+        widths, styles = self._widths, self._text_objects
+        get_origin, object_address = pdfium_c.FPDFText_GetCharOrigin, _TEXT_OBJECT_ADDRESS
         for index in range(count):
             char = text[index] if text is not None else chr(pdfium_c.FPDFText_GetUnicode(textpage, index) or 0xFFFD)
             if char == "\ufffe":  # PDFium's mark for a hyphen at a line's end; the glyph drawn is a hyphen
                 char = "-"
             if char in "\r\n\x00" or (char.isspace() and pdfium_c.FPDFText_IsGenerated(textpage, index)):
                 continue  # a line break or space PDFium put in: no glyph was drawn for it
-            handle = pdfium_c.FPDFText_GetTextObject(textpage, index)
-            if not handle:
+            address = object_address(textpage, index)
+            if not address:
                 continue
-            style = self._text_objects.get(ctypes.cast(handle, ctypes.c_void_p).value or 0)
+            style = styles.get(address)
             if style is None:
-                style = self._text_object(textpage, index, handle)
-            pdfium_c.FPDFText_GetCharOrigin(textpage, index, origin_x, origin_y)
+                style = self._text_object(textpage, index, address)
+            get_origin(textpage, index, origin_x, origin_y)
+            x, y = origin_x.value, origin_y.value
             if not (style.axis_aligned and upright_page):
-                yield self._char_at_an_angle(textpage, index, char, style, origin_x.value, origin_y.value)
+                yield self._char_at_an_angle(textpage, index, char, style, x, y)
                 continue
             # The usual case, written out for speed (a page has thousands of chars): an unrotated page, a char
             # neither rotated nor skewed; the same box as ``_char_at_an_angle`` computes.
-            width = widths.get((style.font_key, char))
+            font_key, size, a, below, above, fontname, upright = style.fast
+            width = widths.get((font_key, char))
             if width is None:
                 width = self._advance(style, char, textpage, index)
-            adv = width * style.font_size
-            x0 = origin_x.value
-            x1 = x0 + adv * style.matrix[0]
+            adv = width * size
+            x0, x1 = x, x + adv * a
             if x1 < x0:
                 x0, x1 = x1, x0
-            y0 = origin_y.value + shift_y + style.below
-            y1 = origin_y.value + shift_y + style.above
+            y0 = y + shift_y + below
+            y1 = y + shift_y + above
             top = flip - y1
             yield {
                 "text": char,
-                "fontname": style.fontname,
+                "fontname": fontname,
                 "size": y1 - y0,
                 "adv": adv,
-                "upright": style.upright,
+                "upright": upright,
                 "x0": x0,
                 "y0": y0,
                 "x1": x1,
@@ -279,7 +290,7 @@ class PdfiumPageObjects:
                 "top": top,
                 "bottom": flip - y0,
                 "doctop": doctop + top,
-                "matrix": (*style.matrix, origin_x.value, origin_y.value + shift_y),
+                "matrix": (*style.matrix, x, y + shift_y),
                 "object_type": "char",
                 "page_number": number,
                 "mcid": None,
@@ -343,10 +354,10 @@ class PdfiumPageObjects:
             self._widths[key] = width
         return width
 
-    def _text_object(self, textpage: Any, index: int, handle: Any) -> _TextObject:
-        key = ctypes.cast(handle, ctypes.c_void_p).value or 0
+    def _text_object(self, textpage: Any, index: int, key: int) -> _TextObject:
         known = self._text_objects.get(key)
         if known is None:
+            handle = pdfium_c.FPDFText_GetTextObject(textpage, index)
             font = pdfium_c.FPDFTextObj_GetFont(handle)
             buffer = self._name_buffer
             length = pdfium_c.FPDFFont_GetBaseFontName(font, buffer, len(buffer)) if font else 0
