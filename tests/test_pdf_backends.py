@@ -25,15 +25,17 @@ import pypdfium2 as pdfium
 import pytest
 from fpdf import FPDF
 
+from bench.scans import scan_pdf
 from extractors.errors import EncryptedDocumentError, UnreadableDocumentError
 from extractors.model import Document
 from extractors.pdf_backends import PdfiumBackend, PdfminerBackend, backend_named
 from extractors.pdf_reader import PdfReader
 from extractors.settings import PdfSettings
 from pipeline.cli import main as cli_main
+from pipeline.documents import process_file
 from pipeline.versions import pipeline_version
 from tests.pdf_builder import FONT_DIR, PageSpec, build_pdf
-from tests.plan_forms import Style, sample_plan, write_pdf
+from tests.plan_forms import BORDERS, Style, comparable_records, sample_plan, write_pdf
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 TOLERANCE = 0.01  # points: PDFium computes in single precision, pdfminer in double
@@ -332,3 +334,33 @@ def test_a_mistyped_backend_stops_the_command_with_one_line(
     assert "VNPLAN_PDF_BACKEND='pdfiun' is no PDF backend: use one of pdfium, pdfminer" in error
     assert len(error.splitlines()) == 1
     assert not (tmp_path / "out").exists()
+
+
+# -- records, and scans --------------------------------------------------------------------------
+
+
+def _records(path: Path, backend: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    monkeypatch.setenv("VNPLAN_PDF_BACKEND", backend)
+    plan = process_file(path)
+    return {"document": plan.document.model_dump(mode="json"), **comparable_records(plan)}
+
+
+@pytest.mark.parametrize("borders", BORDERS)
+def test_a_new_plan_s_records_do_not_change_with_the_backend(
+    tmp_path: Path, borders: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole pipeline, ruled and unruled: every target, task and document field the same."""
+    path = write_pdf(sample_plan(repeat_tasks=2), tmp_path / f"{borders}.pdf", Style(borders=borders))
+    with_pdfium = _records(path, "pdfium", monkeypatch)
+    assert with_pdfium["targets"] and with_pdfium["tasks"]
+    assert with_pdfium == _records(path, "pdfminer", monkeypatch)
+
+
+def test_a_scanned_page_reads_the_same_with_either_backend(tmp_path: Path) -> None:
+    """OCR: PDFium renders the page for tesseract under both, and each backend reads tesseract's text layer."""
+    source = _footnoted_pages(tmp_path / "plan.pdf")
+    scan = scan_pdf(source, tmp_path / "scan.pdf", dpi=200, stamps={})
+    with_pdfium = read(scan, "pdfium")
+    assert with_pdfium.ocr_pages == (1, 2)
+    assert any(block.is_table for block in with_pdfium.blocks)
+    assert model(with_pdfium) == model(read(scan, "pdfminer"))
