@@ -26,6 +26,10 @@ from pdfminer.pdftypes import resolve1
 _log = logging.getLogger(__name__)
 
 
+UNNAMED_FONT = "unknown"
+"""pdfminer's name for a font whose dictionaries give none (a Type 3 font has no ``/BaseFont``)."""
+
+
 @dataclass(frozen=True)
 class FontMetrics:
     fontname: str

@@ -37,7 +37,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from extractors.pdf_fonts import FontMetrics, base_name
+from extractors.pdf_fonts import UNNAMED_FONT, FontMetrics, base_name
 
 Matrix = tuple[float, float, float, float, float, float]
 Point = tuple[float, float]
@@ -364,6 +364,7 @@ class PdfiumPageObjects:
             name = buffer.raw[: max(length - 1, 0)].decode("utf-8", "replace") if length else ""
             size = ctypes.c_float()
             pdfium_c.FPDFTextObj_GetFontSize(handle, size)
+            name = name or UNNAMED_FONT
             metrics = self.fonts.get(base_name(name))
             if metrics is None:  # not in the page's font dictionaries as pdfminer read them: PDFium's own values
                 descent = ctypes.c_float()

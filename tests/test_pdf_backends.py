@@ -252,6 +252,69 @@ def test_stretched_text_core_fonts_and_curves_read_the_same(tmp_path: Path) -> N
     assert {"Helvetica-Bold", "Times-Roman"} <= fonts
 
 
+def _write_objects(path: Path, objects: list[bytes]) -> Path:
+    """A PDF of ``objects`` (object 1 the catalog), with a correct cross-reference table."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    path.write_bytes(bytes(out))
+    return path
+
+
+def _stream(data: bytes) -> bytes:
+    return b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
+
+
+def _type3_plan(path: Path) -> Path:
+    """A Type 3 font (glyphs drawn as boxes, no name, mapped to "S", "T" and a space) on a line, a standard
+    Helvetica line under it."""
+    content = b"BT /F1 12 Tf 72 700 Td (abba ab) Tj ET BT /F2 12 Tf 72 650 Td (Ke hoach 2027) Tj ET"
+    to_unicode = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /T3 def "
+        b"1 begincodespacerange <00> <FF> endcodespacerange "
+        b"3 beginbfchar <61> <0053> <62> <0054> <20> <0020> endbfchar endcmap "
+        b"CMapName currentdict /CMap defineresource pop end end"
+    )
+    widths = b"[250 " + b"0 " * 64 + b"600 700]"
+    type3 = (
+        b"<< /Type /Font /Subtype /Type3 /FontBBox [0 -200 1000 800] /FontMatrix [0.001 0 0 0.001 0 0] "
+        b"/CharProcs << /a 6 0 R /b 7 0 R /space 10 0 R >> "
+        b"/Encoding << /Type /Encoding /Differences [32 /space 97 /a /b] >> "
+        b"/FirstChar 32 /LastChar 98 /Widths " + widths + b" /ToUnicode 8 0 R /Resources << >> >>"
+    )
+    return _write_objects(
+        path,
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R /F2 9 0 R >> >> >>",
+            _stream(content),
+            type3,
+            _stream(b"600 0 0 0 500 700 d1 0 0 500 700 re f"),
+            _stream(b"700 0 0 0 600 700 d1 0 0 600 700 re f"),
+            _stream(to_unicode),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            _stream(b"250 0 d0"),
+        ],
+    )
+
+
+def test_a_type3_font_without_a_name_reads_the_same(tmp_path: Path) -> None:
+    """A Type 3 font has no /BaseFont: PDFium gives no name, pdfminer "unknown"; the backend says "unknown" too,
+    and its chars' boxes come from the font's matrix and bounding box alike."""
+    path = _type3_plan(tmp_path / "type3.pdf")
+    chars = page_objects_chars(path)
+    assert "".join(c["text"] for c in chars if c["fontname"] == "unknown") == "STTS ST"
+    assert_same_everywhere(path)
+
+
 def page_objects_chars(path: Path) -> list[dict[str, Any]]:
     with PdfiumBackend().open(path.read_bytes(), path) as pdf:
         return list(pdf.pages[0].chars)
