@@ -47,6 +47,7 @@ from extractors.ocr_numbering import NumberCell, NumberingRepair, is_group_row, 
 from extractors.page_text import Rule, Word
 from extractors.pdf_backends import OpenPdf, backend_named, describe
 from extractors.settings import PdfSettings, default_pdf_settings
+from extractors.table_cells import cell_texts
 from extractors.tables import default_vocabulary, header_size, is_column_numbering
 from normalizers.text import clean_text, join_lines
 
@@ -371,8 +372,10 @@ class PdfReader(DocumentReader):
         rows: list[Row] = []
         # Narrow the chars down table → row → cell: looking each cell up among all the page's chars made this
         # the reader's own hot spot on table pages (a filtered page also recomputes ``chars`` on every access).
-        chars = _chars_in(page.chars, table.bbox)
-        for table_row, texts in zip(table.rows, table.extract(x_tolerance=self.settings.x_tolerance), strict=True):
+        page_chars = page.chars
+        chars = _chars_in(page_chars, table.bbox)
+        texts_of_rows = cell_texts(table, page_chars, self.settings.x_tolerance)
+        for table_row, texts in zip(table.rows, texts_of_rows, strict=True):
             row_chars = _chars_in(chars, table_row.bbox)
             cells: list[Cell] = []
             reach = float("-inf")  # right edge of the last real cell in this row
@@ -446,8 +449,10 @@ class PdfReader(DocumentReader):
         self._bullets = []
 
     def _is_bold(self, chars: Iterable[dict[str, Any]]) -> bool:
-        flags = [self._bold_font(str(char.get("fontname", ""))) for char in chars if str(char.get("text", "")).strip()]
-        return bool(flags) and sum(flags) * 2 > len(flags)
+        """Most of the visible chars are in a bold font (counted by font name first: a line has one or two)."""
+        fonts = Counter([char["fontname"] for char in chars if char["text"].strip()])
+        bold = sum(count for name, count in fonts.items() if self._bold_font(str(name)))
+        return bold * 2 > fonts.total() > 0
 
     def _bold_font(self, fontname: str) -> bool:
         """Whether a font is bold, decided once per font name (a page has a handful of fonts, thousands of chars)."""
@@ -620,8 +625,14 @@ def _holds_line(bbox: tuple[float, float, float, float], obj: dict[str, Any]) ->
 
 
 def _usual_char_size(chars: list[dict[str, Any]]) -> float:
-    # A list, then one Counter over it: called for every text line, this was a hot spot as a generator.
-    sizes = Counter([round(char["size"], 1) for char in chars if char["text"].strip()])
+    """The most common size of the visible chars, to a tenth of a point (the first one seen on a tie).
+
+    Called for every text line: the exact sizes are counted first (a line has one or two), then rounded, which
+    gives the same counts and the same order as rounding every char's size."""
+    exact = Counter([char["size"] for char in chars if char["text"].strip()])
+    sizes: Counter[float] = Counter()
+    for size, count in exact.items():
+        sizes[round(float(size), 1)] += count
     return sizes.most_common(1)[0][0] if sizes else 0.0
 
 

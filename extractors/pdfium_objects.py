@@ -55,6 +55,7 @@ class _TextObject:
 
     font: Any  # PDFium's font handle
     font_key: int  # its address: the key of the advance widths cache
+    widths: dict[str, float]  # the font's advance widths found so far, by char (shared by its text objects)
     fontname: str
     descent: float  # below the baseline, in text space units per unit of font size (negative)
     font_size: float
@@ -82,9 +83,9 @@ class _TextObject:
         return max(self._edges)
 
     @cached_property
-    def fast(self) -> tuple[int, float, float, float, float, str, bool]:
+    def fast(self) -> tuple[dict[str, float], float, float, float, float, str, bool]:
         """What ``PdfiumPageObjects._chars`` reads for every char, in one tuple (no attribute lookups)."""
-        return self.font_key, self.font_size, self.matrix[0], self.below, self.above, self.fontname, self.upright
+        return self.widths, self.font_size, self.matrix[0], self.below, self.above, self.fontname, self.upright
 
     @property
     def _edges(self) -> tuple[float, float]:
@@ -210,14 +211,22 @@ class PdfiumPageObjects:
         """The page's fonts as pdfminer reads their dictionaries (``extractors.pdf_fonts``), by base name."""
         self.fonts: Mapping[str, FontMetrics] = {}
         self._text_objects: dict[int, _TextObject] = {}
-        self._widths: dict[tuple[int, str], float] = {}
+        self._widths: dict[int, dict[str, float]] = {}
+        """Advance widths per unit of font size, by font (its handle's address) and char."""
         self._name_buffer = ctypes.create_string_buffer(256)
 
-    def objects(self) -> dict[str, list[dict[str, Any]]]:
-        """The page parsed (again: a closed page's objects are dropped, and read anew when asked for)."""
-        self.fonts = self._fonts()
-        self._text_objects.clear()  # keyed by PDFium's handles: valid while the page is open, reused after
+    def release(self) -> None:
+        """Drop what was cached while the page was parsed."""
+        self._text_objects.clear()
         self._widths.clear()
+        self.fonts = {}
+
+    def objects(self) -> dict[str, list[dict[str, Any]]]:
+        """The page parsed (again, when pdfplumber dropped the objects of a closed page and is asked for them).
+
+        PDFium's page is open only while it is parsed: the caches of its text objects and fonts, keyed by
+        PDFium's handles, go with it (a handle's address is reused once the page is closed)."""
+        self.fonts = self._fonts()
         page = self.document[self.index]
         try:
             found: dict[str, list[dict[str, Any]]] = {"char": self._page_chars(page)}
@@ -225,6 +234,7 @@ class PdfiumPageObjects:
                 found.setdefault(kind, []).append(obj)
         finally:
             page.close()
+            self.release()
         return {kind: objs for kind, objs in found.items() if objs}
 
     # -- text ------------------------------------------------------------------------------
@@ -243,7 +253,7 @@ class PdfiumPageObjects:
         frame, number = self.frame, self.page_number
         upright_page = frame.ctm[:4] == (1, 0, 0, 1)
         flip, shift_y, doctop = frame.height + frame.mediabox_top, frame.ctm[5], frame.doctop
-        widths, styles = self._widths, self._text_objects
+        styles = self._text_objects
         get_origin, object_address = pdfium_c.FPDFText_GetCharOrigin, _TEXT_OBJECT_ADDRESS
         for index in range(count):
             char = text[index] if text is not None else chr(pdfium_c.FPDFText_GetUnicode(textpage, index) or 0xFFFD)
@@ -264,8 +274,8 @@ class PdfiumPageObjects:
                 continue
             # The usual case, written out for speed (a page has thousands of chars): an unrotated page, a char
             # neither rotated nor skewed; the same box as ``_char_at_an_angle`` computes.
-            font_key, size, a, below, above, fontname, upright = style.fast
-            width = widths.get((font_key, char))
+            font_widths, size, a, below, above, fontname, upright = style.fast
+            width = font_widths.get(char)
             if width is None:
                 width = self._advance(style, char, textpage, index)
             adv = width * size
@@ -341,8 +351,8 @@ class PdfiumPageObjects:
         """The char's advance width in text space: its width in the font's ``/Widths`` (pdfminer's ``adv``; the
         glyph drawn may reach further: a horn or a tone mark over the next letter), for one unit of font size
         is this times the size.  Cached per font and char."""
-        key = (style.font_key, char)
-        width = self._widths.get(key)
+        font_widths = self._widths.setdefault(style.font_key, {})
+        width = font_widths.get(char)
         if width is None:
             found = ctypes.c_float()
             if style.font and pdfium_c.FPDFFont_GetGlyphWidth(style.font, ord(char), ctypes.c_float(1.0), found):
@@ -351,7 +361,7 @@ class PdfiumPageObjects:
                 loose = pdfium_c.FS_RECTF()
                 pdfium_c.FPDFText_GetLooseCharBox(textpage, index, loose)
                 width = (loose.right - loose.left) / (style.matrix[0] * style.font_size or 1.0)
-            self._widths[key] = width
+            font_widths[char] = width
         return width
 
     def _text_object(self, textpage: Any, index: int, key: int) -> _TextObject:
@@ -375,7 +385,8 @@ class PdfiumPageObjects:
             pdfium_c.FPDFText_GetMatrix(textpage, index, matrix)
             known = self._text_objects[key] = _TextObject(
                 font=font,
-                font_key=ctypes.cast(font, ctypes.c_void_p).value or 0,
+                font_key=(font_key := ctypes.cast(font, ctypes.c_void_p).value or 0),
+                widths=self._widths.setdefault(font_key, {}),
                 fontname=metrics.fontname,
                 descent=metrics.descent,
                 font_size=size.value,

@@ -31,6 +31,7 @@ from extractors.model import Document
 from extractors.pdf_backends import PdfiumBackend, PdfminerBackend, backend_named
 from extractors.pdf_reader import PdfReader
 from extractors.settings import PdfSettings
+from extractors.table_cells import cell_texts
 from pipeline.cli import main as cli_main
 from pipeline.documents import process_file
 from pipeline.versions import pipeline_version
@@ -427,3 +428,17 @@ def test_a_scanned_page_reads_the_same_with_either_backend(tmp_path: Path) -> No
     assert with_pdfium.ocr_pages == (1, 2)
     assert any(block.is_table for block in with_pdfium.blocks)
     assert model(with_pdfium) == model(read(scan, "pdfminer"))
+
+
+def test_cell_texts_are_pdfplumber_s_own(tmp_path: Path) -> None:
+    """``table_cells.cell_texts`` (bisection by row) gives what ``Table.extract`` (a scan per row) gives, on
+    every ruled table: a new plan's, merged header cells included, and the samples'."""
+    paths = [write_pdf(sample_plan(repeat_tasks=2), tmp_path / "all.pdf", Style(borders="all"))]
+    tables = 0
+    for path in [*paths, *sorted(SAMPLES.glob("*.pdf"))]:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                for table in page.find_tables(PdfSettings().table_settings):
+                    tables += 1
+                    assert cell_texts(table, page.chars, 1.5) == table.extract(x_tolerance=1.5), (path.name, page)
+    assert tables >= 10
