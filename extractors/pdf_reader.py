@@ -243,11 +243,9 @@ class PdfReader(DocumentReader):
         usual_size = _usual_char_size(page.chars)
         limit = usual_size * self.settings.superscript_max_ratio
 
-        def is_superscript(obj: dict[str, Any]) -> bool:
-            return obj.get("object_type") == "char" and float(obj.get("size", usual_size)) < limit
-
-        markers = [char for char in page.chars if is_superscript(char)]
-        clean = page.filter(lambda obj: not is_superscript(obj))
+        markers = [char for char in page.chars if char["size"] < limit]
+        # Every object of the page passes through this filter: kept as plain as can be.
+        clean = page.filter(lambda obj: obj["object_type"] != "char" or obj["size"] >= limit)
         # Ruled tables as pdfplumber finds them.  One with too few columns to be an appendix table (a frame
         # around a table printed without inner vertical rules) stays visible to the header-anchored finder,
         # and is dropped when that finder reads a table there.
