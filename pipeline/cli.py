@@ -11,6 +11,7 @@ from pathlib import Path
 from extractors.limits import DEFAULT_LIMITS, ResourceLimits
 from extractors.settings import default_pdf_settings
 from pipeline.overrides import DEFAULT_OVERRIDES_PATH
+from pipeline.prefect_api import default_startup_timeout
 from pipeline.run_result import RunResult
 from schemas.records import PlanRecords
 
@@ -24,6 +25,7 @@ def configure_prefect(state_dir: Path, quiet: bool) -> None:
     have no internet); on the terminal, only warnings when a progress bar shows the run (Dask's own
     ``distributed`` loggers say INFO by default and reach the terminal through Prefect's root handler).
     """
+    default_startup_timeout()  # a first start on a busy machine takes longer than Prefect's 20 s
     home = Path(os.environ.setdefault("PREFECT_HOME", str((state_dir / "prefect").resolve())))
     home.mkdir(parents=True, exist_ok=True)  # Prefect creates only the last level itself
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

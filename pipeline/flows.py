@@ -26,7 +26,7 @@ import socket
 import time
 from collections.abc import Iterable
 from contextlib import ExitStack
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
@@ -43,23 +43,24 @@ from prefect.utilities.annotations import quote
 
 from extractors.errors import VnplanError
 from extractors.limits import DEFAULT_LIMITS, ResourceLimits
+from pipeline.atomic import write_manifest
 from pipeline.documents import process_file
 from pipeline.overrides import DEFAULT_OVERRIDES_PATH, apply_overrides, load_overrides
+from pipeline.prefect_api import ensure_api
 from pipeline.progress import RunListener, SilentListener
-from pipeline.publish import write_dataset, write_manifest
+from pipeline.publish import write_dataset
 from pipeline.quality import QualitySettings, check_tables, run_quality_gate
 from pipeline.run_result import DocumentOutcome, Failure, RunResult
 from pipeline.runs import (
     CACHE_DIR,
     new_run_dir,
     prune_runs,
-    published_manifest,
     quarantine,
     switch_current,
 )
-from pipeline.sources import discover, merge_formats
-from pipeline.unchanged import FINGERPRINT_FIELD, UNCHANGED, file_hashes, input_fingerprint, unchanged_since
-from pipeline.versions import file_sha256, pipeline_version
+from pipeline.sources import merge_formats
+from pipeline.unchanged import FINGERPRINT_FIELD, RunInputs, record_if_unchanged
+from pipeline.versions import file_sha256
 from schemas.records import SCHEMA_VERSION, PlanRecords
 
 if TYPE_CHECKING:
@@ -497,29 +498,15 @@ def ingest(
     published dataset was built from exactly these inputs (``pipeline.unchanged``), only a manifest saying
     so is written, unless ``force``.
     """
-    started = dt.datetime.now(dt.UTC)
-    clock = time.perf_counter()
-    decisions = load_overrides(overrides) if overrides is not None else []
-    version = pipeline_version(overrides)
-    files, failures = discover(inbox)
-    result = RunResult(
-        failures=failures,
-        sources=[str(f) for f in files],
-        version=version.as_dict(),
-        overrides_file=str(overrides) if overrides is not None else None,
-    )
-    out.mkdir(parents=True, exist_ok=True)
     execution = execution or Execution()
     quality = quality or QualitySettings()
-    previous = published_manifest(out)
-    settings = {"version": version.key, "limits": limits.as_dict(), "quality": asdict(quality)}
-    hashes = file_hashes(files)
-    fingerprint = input_fingerprint(hashes, settings)
-    same_as = None if force or failures else unchanged_since(out, previous, fingerprint)
-    if same_as is not None and previous is not None:
-        inbox_paths = [str(p) for p in inbox]
-        return _record_unchanged(result, out, hashes, previous, same_as, inbox_paths, started, clock, keep_runs)
-    plans = _process_all(files, hashes, out, version.key, result, execution, limits)
+    inputs = RunInputs.gather(inbox, out, overrides, limits, quality)
+    unchanged = record_if_unchanged(inputs, overrides, keep_runs, force, _listener)
+    if unchanged is not None:
+        return unchanged
+    result = inputs.new_result(overrides)
+    decisions, previous, fingerprint = inputs.decisions, inputs.previous, inputs.fingerprint
+    plans = _process_all(inputs.files, inputs.hashes, out, inputs.version.key, result, execution, limits)
     checked, result.stale_overrides = apply_overrides(merge_formats(plans), decisions)
     result.overrides_applied = len(decisions) - len(result.stale_overrides)
     result.plans = [plan for plan in checked if not is_held_back(plan)]
@@ -533,50 +520,12 @@ def ingest(
     tables = check_tables(result.plans, _previous_rows(previous))
     result.quality = run_quality_gate(tables, run_dir, quality)
     result.published = result.quality.passed
-    result.seconds = time.perf_counter() - clock
-    manifest = _manifest(result, [str(p) for p in inbox], started, previous)
+    result.seconds = time.perf_counter() - inputs.clock
+    manifest = _manifest(result, [str(p) for p in inbox], inputs.started, previous)
     extra = {"executor": execution.as_dict(), "limits": limits.as_dict(), FINGERPRINT_FIELD: fingerprint}
     write_manifest(run_dir, manifest | extra)
     if result.published:
         switch_current(out, run_dir)
-    prune_runs(out, keep_runs)
-    return result
-
-
-def _record_unchanged(
-    result: RunResult,
-    out: Path,
-    hashes: dict[Path, str | None],
-    published: dict[str, Any],
-    same_as: str,
-    inbox: list[str],
-    started: dt.datetime,
-    clock: float,
-    keep_runs: int,
-) -> RunResult:
-    """Nothing changed since the published run: a manifest-only run folder says so, and nothing else is done."""
-    result.documents = [DocumentOutcome(str(path), sha, "unchanged", 0.0) for path, sha in hashes.items()]
-    result.unchanged_since = same_as
-    result.published_summary = dict(published.get("summary") or {})
-    result.published = True  # the published dataset is this run's dataset
-    _listener.step(f"nothing changed since run {same_as}: the published dataset stays current")
-    result.run_dir = run_dir = new_run_dir(out)
-    result.seconds = time.perf_counter() - clock
-    manifest = {
-        "run_id": run_dir.name,
-        "status": UNCHANGED,
-        "same_as": same_as,
-        "started_at": started.isoformat(timespec="seconds"),
-        "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "previous_run": same_as,
-        "versions": result.version,
-        "inbox": inbox,
-        "sources": result.sources,
-        "summary": result.summary(),
-        "documents": [outcome.as_dict() for outcome in result.documents],
-        FINGERPRINT_FIELD: published.get(FINGERPRINT_FIELD),
-    }
-    write_manifest(run_dir, manifest)
     prune_runs(out, keep_runs)
     return result
 
@@ -650,6 +599,7 @@ def run_flow(
         runner = cast("TaskRunner[Any]", dask_task_runner(workers, dask_address))
         flow_ = ingest_plans.with_options(task_runner=runner)
     _listener = listener or SilentListener()
+    ensure_api()  # a Prefect API that answers, or one line saying why there is none (PrefectUnavailable)
     try:
         state = flow_(
             [str(p) for p in inbox],

@@ -21,9 +21,8 @@ from typing import Literal, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from normalizers.agencies import default_resolver
 from normalizers.text import clean_text
-from pipeline.publish import atomic_write_text
+from pipeline.atomic import atomic_write_text
 from schemas.records import (
     AgencyRef,
     CompletenessFinding,
@@ -223,6 +222,8 @@ def _apply_deadline(task: TaskRecord, o: Override) -> TaskRecord | str:
 
 def _resolve(name: str, plan: PlanRecords) -> list[AgencyRef]:
     doc = plan.document
+    from normalizers.agencies import default_resolver  # spaCy: only when an override names an agency
+
     results = default_resolver().resolve_cell(name, jurisdiction=doc.jurisdiction, province=doc.province)
     return [r.ref for r in results]
 

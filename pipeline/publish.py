@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +10,10 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from pipeline.atomic import atomic_write, atomic_write_text
 from pipeline.summaries import agency_summaries, review_queue
 from schemas.arrow import arrow_schema
 from schemas.records import (
-    SCHEMA_VERSION,
     AgencySummary,
     DocumentRecord,
     PlanRecords,
@@ -24,24 +21,6 @@ from schemas.records import (
     TargetRecord,
     TaskRecord,
 )
-
-
-def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
-    """Write through a temporary file in the same folder, then rename over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        write(Path(temporary))
-        os.chmod(temporary, 0o644)  # mkstemp makes the file private; the dataset is for other tools to read
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write(path, lambda target: target.write_text(text, encoding="utf-8"))
 
 
 def _write_table(path: Path, rows: list[dict[str, Any]], schema: pa.Schema, csv: bool = False) -> None:
@@ -98,9 +77,3 @@ def write_dataset(
         arrow_schema(ReviewItem),
         csv=True,
     )
-
-
-def write_manifest(out: Path, manifest: dict[str, Any]) -> None:
-    """The run's manifest.json (the schema version first)."""
-    manifest = {"schema_version": SCHEMA_VERSION, **manifest}
-    atomic_write_text(out / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from normalizers.registry import default_registry
+from pipeline.quality_settings import QualitySettings
 from pipeline.summaries import plan_agency_fields
 from schemas.records import CompletenessKind, DeadlineKind, PlanRecords, TargetRecord, TaskRecord
 
@@ -30,24 +31,6 @@ CHECK_TABLES_DIR = "tables"
 DATA_DOCS_SITE = "vnplan"
 DEADLINE_KINDS: tuple[str, ...] = DeadlineKind.__args__  # type: ignore[attr-defined]
 FINDING_KINDS: tuple[str, ...] = CompletenessKind.__args__  # type: ignore[attr-defined]
-
-
-@dataclass(frozen=True)
-class QualitySettings:
-    """Every knob of the gate in one place."""
-
-    # A plan may lose at most this share of its rows (targets + tasks) against the last published run.
-    max_row_drop: float = 0.5
-    # A due date outside these years is a misread, not a plan's deadline.
-    earliest_due_year: int = 2000
-    latest_due_year: int = 2100
-    # STT as plans number rows: 1, 2, 10, or 1.2 for a sub-row.
-    stt_pattern: str = r"^\d+(?:\.\d+)*$"
-    # Appendix groups are Roman numerals; prose task lists number their groups 1, 2, 3 too.
-    roman_group_pattern: str = r"^[IVXLC]+$"
-    section_group_pattern: str = r"^(?:\d+|[IVXLC]+)$"
-    # At least this share of a run's plans is complete (extractors.completeness), else a warning.
-    min_complete_share: float = 0.9
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
 
 from normalizers.text import clean_text
+from pipeline.atomic import atomic_write, atomic_write_text
 from pipeline.overrides import (
     FILE_FIELD,
     REVIEW_FIELDS,
@@ -32,7 +33,7 @@ from pipeline.overrides import (
     now_utc,
     subject_of,
 )
-from pipeline.publish import HELD_BACK_DIR, atomic_write, atomic_write_text
+from pipeline.publish import HELD_BACK_DIR
 from pipeline.run_result import failure_review_item
 from pipeline.runs import MANIFEST
 from pipeline.runs import dataset_dir as current_dataset

@@ -6,13 +6,28 @@ The work is done by the Prefect flow ``pipeline.flows.ingest_plans``; see there.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from extractors.limits import DEFAULT_LIMITS, ResourceLimits
-from pipeline.documents import process_file
-from pipeline.progress import RunListener
+from pipeline.progress import RunListener, SilentListener
+from pipeline.quality_settings import QualitySettings
 from pipeline.run_result import DocumentOutcome, Failure, RunResult
+from pipeline.unchanged import RunInputs, record_if_unchanged
+
+if TYPE_CHECKING:
+    from pipeline.documents import process_file
 
 __all__ = ["DocumentOutcome", "Failure", "RunResult", "process_file", "run"]
+
+
+def __getattr__(name: str) -> Any:
+    """``process_file`` on first use: it loads the readers and the language models, which a run with nothing
+    to do never needs."""
+    if name == "process_file":
+        from pipeline.documents import process_file
+
+        return process_file
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def run(
@@ -35,7 +50,13 @@ def run(
     changed since the published run (same files, code, rules, overrides, settings: ``pipeline.unchanged``),
     only a manifest saying so is written, unless ``force``.
     """
-    from pipeline.flows import run_flow  # Prefect is imported only when a run starts
+    # Nothing changed since the published run: say so and stop, before Prefect, the quality gate (pandas, Great
+    # Expectations) and the language models (spaCy, underthesea) are even imported.
+    inputs = RunInputs.gather(paths, out, overrides, limits, QualitySettings())
+    unchanged = record_if_unchanged(inputs, overrides, keep_runs, force, listener or SilentListener())
+    if unchanged is not None:
+        return unchanged
+    from pipeline.flows import run_flow  # Prefect is imported only when a run has work to do
 
     return run_flow(
         paths,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pipeline.overrides import FILE_FIELD, NO_TASK_LIST, StaleOverride
-from pipeline.quality import QualityReport
 from schemas.records import PlanRecords, ReviewItem
+
+if TYPE_CHECKING:  # the gate (pandas, Great Expectations) is imported only by a run that builds a dataset
+    from pipeline.quality import QualityReport
 
 DocumentStatus = Literal["processed", "cached", "failed", "unchanged"]
 

@@ -23,7 +23,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from pipeline.publish import atomic_write_text
+from pipeline.atomic import atomic_write_text
 
 RUNS_DIR = "runs"
 CURRENT = "current"

@@ -12,14 +12,23 @@ memory may pass on another night, so such an inbox is always run again.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import time
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from pipeline.runs import MANIFEST, current_run
-from pipeline.versions import file_sha256
+from extractors.limits import ResourceLimits
+from pipeline.atomic import write_manifest
+from pipeline.overrides import Override, load_overrides
+from pipeline.quality_settings import QualitySettings
+from pipeline.run_result import DocumentOutcome, Failure, RunResult
+from pipeline.runs import MANIFEST, current_run, new_run_dir, prune_runs, published_manifest
+from pipeline.sources import discover
+from pipeline.versions import PipelineVersion, file_sha256, pipeline_version
 
 FINGERPRINT_FIELD = "input_fingerprint"
 UNCHANGED = "unchanged"
@@ -60,3 +69,104 @@ def unchanged_since(out: Path, published: dict[str, Any] | None, fingerprint: st
         return None
     run_id = published.get("run_id")
     return str(run_id) if run_id else None
+
+
+class _Steps(Protocol):
+    def step(self, name: str) -> None: ...
+
+
+@dataclass
+class RunInputs:
+    """What a run reads before any document: the files, their hashes, the versions, the published run."""
+
+    inbox: list[Path]
+    out: Path
+    decisions: list[Override]
+    version: PipelineVersion
+    files: list[Path]
+    failures: list[Failure]
+    hashes: dict[Path, str | None]
+    fingerprint: str | None
+    previous: dict[str, Any] | None
+    started: dt.datetime
+    clock: float
+
+    @classmethod
+    def gather(
+        cls, inbox: list[Path], out: Path, overrides: Path | None, limits: ResourceLimits, quality: QualitySettings
+    ) -> RunInputs:
+        """Everything the fingerprint covers, read and hashed (a bad overrides file raises ``ValueError``)."""
+        started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
+        decisions = load_overrides(overrides) if overrides is not None else []
+        version = pipeline_version(overrides)
+        files, failures = discover(inbox)
+        out.mkdir(parents=True, exist_ok=True)
+        hashes = file_hashes(files)
+        settings = {"version": version.key, "limits": limits.as_dict(), "quality": asdict(quality)}
+        return cls(
+            inbox=inbox,
+            out=out,
+            decisions=decisions,
+            version=version,
+            files=files,
+            failures=failures,
+            hashes=hashes,
+            fingerprint=input_fingerprint(hashes, settings),
+            previous=published_manifest(out),
+            started=started,
+            clock=clock,
+        )
+
+    def new_result(self, overrides: Path | None) -> RunResult:
+        return RunResult(
+            failures=list(self.failures),
+            sources=[str(f) for f in self.files],
+            version=self.version.as_dict(),
+            overrides_file=str(overrides) if overrides is not None else None,
+        )
+
+    def unchanged_since(self, force: bool) -> str | None:
+        """The published run these inputs equal, unless ``force`` or a file cannot be listed."""
+        if force or self.failures:
+            return None
+        return unchanged_since(self.out, self.previous, self.fingerprint)
+
+
+def record_if_unchanged(
+    inputs: RunInputs, overrides: Path | None, keep_runs: int, force: bool, listener: _Steps
+) -> RunResult | None:
+    """When nothing changed since the published run: a manifest-only run folder says so, and that run's result
+    is returned; else None (the run has work to do).
+
+    Called before the orchestrator, the quality gate and the language models are loaded (``pipeline.run``), so
+    that a night with nothing new costs the hashing of the inbox and little else; the flow calls it too.
+    """
+    same_as = inputs.unchanged_since(force)
+    if same_as is None or inputs.previous is None:
+        return None
+    result = inputs.new_result(overrides)
+    published = inputs.previous
+    result.documents = [DocumentOutcome(str(path), sha, "unchanged", 0.0) for path, sha in inputs.hashes.items()]
+    result.unchanged_since = same_as
+    result.published_summary = dict(published.get("summary") or {})
+    result.published = True  # the published dataset is this run's dataset
+    listener.step(f"nothing changed since run {same_as}: the published dataset stays current")
+    result.run_dir = run_dir = new_run_dir(inputs.out)
+    result.seconds = time.perf_counter() - inputs.clock
+    manifest = {
+        "run_id": run_dir.name,
+        "status": UNCHANGED,
+        "same_as": same_as,
+        "started_at": inputs.started.isoformat(timespec="seconds"),
+        "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "previous_run": same_as,
+        "versions": result.version,
+        "inbox": [str(p) for p in inputs.inbox],
+        "sources": result.sources,
+        "summary": result.summary(),
+        "documents": [outcome.as_dict() for outcome in result.documents],
+        FINGERPRINT_FIELD: published.get(FINGERPRINT_FIELD),
+    }
+    write_manifest(run_dir, manifest)
+    prune_runs(inputs.out, keep_runs)
+    return result
