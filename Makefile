@@ -4,28 +4,36 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck eval eval-styles eval-forms eval-completeness eval-lists eval-scans bench schema clean system-deps office-deps
+.PHONY: browser-deps run test lint typecheck eval eval-styles eval-forms eval-completeness eval-lists eval-scans bench schema clean system-deps office-deps
+
+# pip speaks only when something fails (-qq: errors only; a package index the machine's pip configuration names
+# but cannot reach is a warning, not news).
+PIP := $(BIN)/python -m pip install -qq --disable-pip-version-check
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "vnplan: creating the Python environment in $(VENV) ($$($(PYTHON) --version))"
+	@$(PYTHON) -m venv $(VENV)
+	@$(PIP) --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python system-deps office-deps
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	@echo "vnplan: installing vnplan and its Python libraries into $(VENV) (pdfplumber, pypdfium2, spaCy, underthesea,"
+	@echo "        Prefect, Great Expectations, pyarrow...): a few minutes the first time, a few seconds after a change"
+	@$(PIP) -e '.[test]'
+	@touch $(STAMP)
+	@echo "vnplan: installed"
 
 # Debian packages vnplan uses, installed with apt-get where missing: as root directly, else with `sudo -n`;
 # `apt-get update` only if the install fails (stale package lists).  $(1): what is missing, $(2): the packages.
 define apt_install
-	echo "$(1) is missing: installing $(2)"; \
+	echo "vnplan: $(1) is missing: installing $(2) with apt-get (a minute or two)"; \
 	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
 	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
 	else echo "make: cannot install $(2): not root and no password-less sudo;" \
 		"run 'sudo apt-get install -y $(2)' and try again" >&2; exit 1; fi; \
 	if ! command -v apt-get >/dev/null 2>&1; then echo "make: no apt-get here: install $(1) with this" \
 		"system's package manager, then try again" >&2; exit 1; fi; \
-	INSTALL="env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(2)"; \
-	$$SUDO $$INSTALL || { $$SUDO apt-get update && $$SUDO $$INSTALL; } || { \
+	INSTALL="env DEBIAN_FRONTEND=noninteractive apt-get install -qq -y --no-install-recommends $(2)"; \
+	$$SUDO $$INSTALL >/dev/null || { $$SUDO apt-get update -qq && $$SUDO $$INSTALL >/dev/null; } || { \
 		echo "make: apt-get could not install $(2) (see above)" >&2; exit 1; }
 endef
 
@@ -48,10 +56,17 @@ office-deps:
 	@if command -v soffice >/dev/null 2>&1 && fc-list 2>/dev/null | grep -q "Liberation Serif"; then exit 0; fi; \
 	$(call apt_install,LibreOffice (soffice) with the Liberation fonts,$(OFFICE_PACKAGES))
 
+# The tests load vnplan's HTML pages in headless Chromium (tests/browser.py).  Installed where missing; where it
+# cannot be (no apt-get, not root), `make test` goes on and those tests are skipped, saying why.
+browser-deps:
+	@if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then exit 0; fi; \
+	( $(call apt_install,Chromium (the browser the page tests use),chromium) ) || \
+	echo "vnplan: Chromium could not be installed: the tests that open pages in a browser will be skipped"
+
 run: $(STAMP)
 	$(BIN)/vnplan run samples/ --out out/
 
-test: $(STAMP)
+test: $(STAMP) browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from normalizers.registry import default_registry
+from pipeline.quality_index import write_index
 from pipeline.quality_settings import QualitySettings
 from pipeline.summaries import plan_agency_fields
 from schemas.records import CompletenessKind, DeadlineKind, PlanRecords, TargetRecord, TaskRecord
@@ -52,9 +53,10 @@ class ExpectationResult:
 class QualityReport:
     results: list[ExpectationResult]
     data_docs: Path | None
-    # One Data Docs page per checked table.  The index lists them with JavaScript from a CDN, so offline it
-    # shows an empty list; the pages themselves render without the network.
+    """``quality/index.html``: vnplan's own index of the Data Docs (``pipeline.quality_index``), which lists
+    every validation and suite without the network; GX's index builds its list with JavaScript from CDNs."""
     pages: list[Path] = field(default_factory=list)
+    """One Data Docs page per checked table (they render offline)."""
 
     @property
     def critical_failures(self) -> list[ExpectationResult]:
@@ -410,6 +412,6 @@ def run_quality_gate(
                     unexpected_examples=_examples(item.result),
                 )
             )
-    index = quality_dir / DATA_DOCS_DIR / "index.html"
     pages = sorted((quality_dir / DATA_DOCS_DIR / "validations").rglob("*.html"))
-    return QualityReport(results=results, data_docs=index if index.is_file() else None, pages=pages)
+    index = write_index(quality_dir, run_dir.name, results, pages, quality_dir / DATA_DOCS_DIR)
+    return QualityReport(results=results, data_docs=index, pages=pages)

@@ -83,3 +83,26 @@ def test_impossible_dates_and_odd_numbering(plan, tmp_path):
 def test_a_document_without_tasks_needs_its_flag(plan, tmp_path):
     empty = plan.model_copy(update={"tasks": [], "review": [i for i in plan.review if i.field != "tasks"]})
     assert ("documents", "task_count", "expect_column_values_to_be_between") in failed(gate([empty], tmp_path))
+
+
+def test_the_quality_index_lists_every_validation_and_suite_offline_in_a_browser(plan, tmp_path):
+    """Loaded in headless Chromium with the network off, the index links every validation result and every
+    suite; the page asks nothing of the network (no script, no stylesheet or image from elsewhere)."""
+    from tests.browser import rendered_dom
+
+    report = gate([plan], tmp_path)
+    assert report.data_docs is not None and report.pages
+    source = report.data_docs.read_text(encoding="utf-8")
+    assert "<script" not in source and "http://" not in source and "https://" not in source
+    dom = rendered_dom(report.data_docs)
+    root = report.data_docs.parent
+    for page in report.pages:
+        assert f'href="{page.relative_to(root).as_posix()}"' in dom
+    suites = sorted((root / "data_docs" / "expectations").glob("*.html"))
+    assert len(suites) == len(report.pages)
+    for suite in suites:
+        assert f'href="{suite.relative_to(root).as_posix()}"' in dom
+    assert "Đạt" in dom
+    # Great Expectations' own index, offline, links no validation result (its list is built by scripts from CDNs).
+    gx_dom = rendered_dom(root / "data_docs" / "index.html")
+    assert not any(f'href="{page.relative_to(root / "data_docs").as_posix()}"' in gx_dom for page in report.pages)
