@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import pipeline.flows as flows
+import pipeline.unchanged as unchanged
 from pipeline.cli import main
 from pipeline.overrides import Override, save_overrides
 from pipeline.run import RunResult, run
@@ -174,13 +175,13 @@ def test_changing_the_overrides_reprocesses_everything(tmp_path, inbox):
 def test_changing_the_rules_reprocesses_everything(tmp_path, inbox, monkeypatch):
     out = tmp_path / "out"
     run([inbox], out)
-    current = flows.pipeline_version
+    current = unchanged.pipeline_version  # the run's inputs, fingerprint included, are gathered there
 
     def edited_registry(overrides: Path | None) -> PipelineVersion:
         version = current(overrides)
         return PipelineVersion(version.code, "another registry", version.overrides)
 
-    monkeypatch.setattr(flows, "pipeline_version", edited_registry)
+    monkeypatch.setattr(unchanged, "pipeline_version", edited_registry)
     assert set(statuses(run([inbox], out)).values()) == {"processed"}
 
 
