@@ -140,7 +140,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             overrides=Path(args.overrides),
             keep_runs=args.keep_runs,
             listener=progress,
-            workers=args.workers,
+            workers=args.workers if args.workers is not None else _default_workers(),
             dask_address=args.dask_address,
             limits=_limits(args),
             force=args.force,
@@ -165,7 +165,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         port=args.port,
         state_dir=STATE_DIR,
         keep_runs=args.keep_runs,
-        workers=args.workers,
+        workers=args.workers or 1,  # a nightly deployment's parameters are fixed when it is served
         dask_address=args.dask_address,
     )
     return 0
@@ -204,6 +204,20 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     for path in write_schemas():
         print(path)
     return 0
+
+
+WORKERS_VARIABLE = "VNPLAN_WORKERS"
+
+
+def _default_workers() -> int | None:
+    """``--workers`` when not given: ``VNPLAN_WORKERS`` (a number, or "auto"), else None: one worker per core when
+    two documents or more are new (``pipeline.run.workers_for``)."""
+    value = os.environ.get(WORKERS_VARIABLE, "").strip().lower()
+    if value in ("", "auto"):
+        return None
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{WORKERS_VARIABLE}={value!r}: give a number of worker processes (1 or more) or auto")
+    return int(value)
 
 
 def _worker_count(text: str) -> int:
@@ -247,10 +261,11 @@ def _add_execution_options(parser: argparse.ArgumentParser) -> None:
     where.add_argument(
         "--workers",
         type=_worker_count,
-        default=1,
+        default=None,
         metavar="N",
-        help="process the documents on a local Dask cluster of N worker processes (default 1: one after the "
-        "other in this process, the only mode with the per-document timer); not with --dask-address",
+        help="process the documents on a local Dask cluster of N worker processes; 1: one after the other in this "
+        "process, the only mode with the per-document timer (default: one per core when two documents or more "
+        "are new, else 1); not with --dask-address",
     )
     where.add_argument(
         "--dask-address",

@@ -5,6 +5,7 @@ The work is done by the Prefect flow ``pipeline.flows.ingest_plans``; see there.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,7 +37,7 @@ def run(
     overrides: Path | None = None,
     keep_runs: int = 5,
     listener: RunListener | None = None,
-    workers: int = 1,
+    workers: int | None = 1,
     dask_address: str | None = None,
     limits: ResourceLimits = DEFAULT_LIMITS,
     force: bool = False,
@@ -56,6 +57,8 @@ def run(
     unchanged = record_if_unchanged(inputs, overrides, keep_runs, force, listener or SilentListener())
     if unchanged is not None:
         return unchanged
+    if workers is None and dask_address is None:
+        workers = workers_for(inputs.new_documents())
     from pipeline.flows import run_flow  # Prefect is imported only when a run has work to do
 
     return run_flow(
@@ -64,8 +67,24 @@ def run(
         overrides,
         keep_runs=keep_runs,
         listener=listener,
-        workers=workers,
+        workers=workers or 1,
         dask_address=dask_address,
         limits=limits,
         force=force,
     )
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells it, else the CPU count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+def workers_for(new_documents: int) -> int:
+    """``vnplan run``'s default: one worker process per usable core when two documents or more are new (a local
+    Dask cluster), else 1 (this process: a cluster's start costs more than one document)."""
+    if new_documents < 2:
+        return 1
+    return max(1, min(usable_cores(), new_documents))

@@ -59,6 +59,19 @@ def text_document(lines: list[str]) -> Document:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def serial_by_default():
+    """`vnplan run` in the tests runs its documents in this process unless a test asks for more (the default of
+    a real run, one worker per core for a batch of new documents, is tested on its own in test_dask.py)."""
+    previous = os.environ.get("VNPLAN_WORKERS")
+    os.environ["VNPLAN_WORKERS"] = "1"
+    yield
+    if previous is None:
+        os.environ.pop("VNPLAN_WORKERS", None)
+    else:
+        os.environ["VNPLAN_WORKERS"] = previous
+
+
+@pytest.fixture(scope="session", autouse=True)
 def prefect_backend():
     """Every flow run of the tests goes to one temporary Prefect server and database (set up once)."""
     from prefect.testing.utilities import prefect_test_harness

@@ -17,6 +17,7 @@ import distributed
 import pyarrow.parquet as pq
 import pytest
 
+import pipeline.run
 from extractors.errors import VnplanError
 from pipeline.cli import main
 from pipeline.documents import process_file
@@ -209,3 +210,35 @@ def test_workers_elsewhere_cannot_report_to_a_loopback_api():
     _check_workers_reach(shared_api, ["tcp://203.0.113.7:40001"])
     with pytest.raises(ValueError, match=r"203\.0\.113\.7.*set PREFECT_API_URL"):
         _check_workers_reach(local_api, ["tcp://127.0.0.1:40001", "tcp://203.0.113.7:40001"])
+
+
+def test_the_command_line_uses_every_core_when_two_documents_or_more_are_new(tmp_path, inbox, monkeypatch, capsys):
+    """Without --workers: a local cluster of one worker per core for a batch of new documents, this process
+    for a single new one (the others from the cache); --workers 1 stays serial."""
+    monkeypatch.setattr(pipeline.run, "usable_cores", lambda: 2)  # the tests' machine may have more or fewer
+    monkeypatch.delenv("VNPLAN_WORKERS")  # the tests' own serial default (conftest)
+    out = tmp_path / "out"
+    args = ["run", str(inbox), "--out", str(out), "--overrides", str(tmp_path / "none.json")]
+    assert main(args) == 0
+    executor = manifest(out)["executor"]
+    assert (executor["mode"], executor["workers"]) == ("dask", 2)
+    assert set(executor["ran_on"]) == {str(inbox / name) for name in PLANS}
+    (inbox / "lao-cai.txt").write_text(small_plan("Lào Cai", "7", ROWS[:2]), encoding="utf-8")
+    assert main(args) == 0
+    assert manifest(out)["executor"] == {"mode": "serial", "workers": 1, "dask_address": None}
+    statuses = {Path(d["path"]).name: d["status"] for d in manifest(out)["documents"]}
+    assert statuses.pop("lao-cai.txt") == "processed" and set(statuses.values()) == {"cached"}
+    (inbox / "son-la.txt").write_text(small_plan("Sơn La", "11", ROWS[:3]), encoding="utf-8")
+    (inbox / "yen-bai.txt").write_text(small_plan("Yên Bái", "12", ROWS[:1]), encoding="utf-8")
+    assert main([*args, "--workers", "1"]) == 0
+    assert manifest(out)["executor"]["mode"] == "serial"
+    monkeypatch.setenv("VNPLAN_WORKERS", "many")
+    assert main([*args, "--force"]) == 2
+    assert "VNPLAN_WORKERS='many': give a number of worker processes" in capsys.readouterr().err
+
+
+def test_the_default_worker_count_follows_the_new_documents_and_the_cores(monkeypatch):
+    monkeypatch.setattr(pipeline.run, "usable_cores", lambda: 2)
+    assert [pipeline.run.workers_for(n) for n in (0, 1, 2, 40)] == [1, 1, 2, 2]
+    monkeypatch.setattr(pipeline.run, "usable_cores", lambda: 8)
+    assert [pipeline.run.workers_for(n) for n in (1, 3, 40)] == [1, 3, 8]
