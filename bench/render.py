@@ -394,6 +394,49 @@ def _drawing_styles(results: Results) -> list[str]:
     return lines
 
 
+def _defaults(results: Results) -> list[str]:
+    figures = results.get("defaults") or {}
+    if not figures:
+        return []
+    samples, new = figures["samples"], figures["new_documents"]
+    quiet = samples["unchanged"]
+    lines = [
+        "## A plain `vnplan run`: nothing changed, and a batch of new documents",
+        "",
+        "Run alone on the machine (both cores free), as a user runs it: no `--workers`. Wall time of the whole "
+        "command (`vnplan run` as a child process, Python's start included).",
+        "",
+        f"- **Nothing changed** on the {samples['documents']} sample files (every format), after a first run of "
+        f"{_s(samples['first']['wall_s'])}: {_s(quiet['wall_s'])} wall (median of {quiet['n']}; checks: "
+        f"{', '.join(quiet['checks'])}). The check runs before Prefect, the quality gate and the language models "
+        "are loaded.",
+        "",
+    ]
+    rows = []
+    for mode, title in (("serial", "`--workers 1` (one after the other)"), ("default", "default (no `--workers`)")):
+        run = new.get(mode) or {}
+        executors = {
+            f"{(r.get('executor') or {}).get('mode')} × {(r.get('executor') or {}).get('workers')}"
+            for r in run.get("runs", [])
+        }
+        rows.append(
+            (
+                title,
+                ", ".join(sorted(executors)),
+                str(run.get("n")),
+                _s(run.get("wall_s")),
+                _s(run.get("flow_s")),
+                ", ".join(run.get("checks", [])),
+            )
+        )
+    lines += [
+        f"{new['documents']} new text documents ({new.get('cores')} cores):",
+        "",
+        *_table(("how", "executor × workers", "runs", "wall", "flow", "check"), rows),
+    ]
+    return lines
+
+
 def _end_to_end(results: Results) -> list[str]:
     figures = results.get("end_to_end") or {}
     if not figures:
@@ -765,7 +808,8 @@ def render(now: Results, before: Results | None = None) -> str:
         "Every figure below was measured on the machine described here, in one run of the benchmark.",
         "",
     ]
-    for section in (_machine, _conclusions, _method, _in_process, _end_to_end, _corpus, _memory, _reference, _profile):
+    sections = (_machine, _conclusions, _method, _in_process, _defaults, _end_to_end, _corpus, _memory, _reference)
+    for section in (*sections, _profile):
         lines += section(now)
     lines += _before_after(now, before)
     return "\n".join(lines).rstrip() + "\n"

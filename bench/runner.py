@@ -447,12 +447,17 @@ class Bench:
 
     # -- vnplan run as a child process -------------------------------------------------------------
 
-    def vnplan(self, inbox: Path, out: Path, tag: str) -> dict[str, Any]:
-        """One ``vnplan run INBOX --out OUT`` against the benchmark's Prefect server (no overrides file;
-        ``--workers`` only when asked for)."""
+    def vnplan(self, inbox: Path, out: Path, tag: str, workers: str | None = "lane") -> dict[str, Any]:
+        """One ``vnplan run INBOX --out OUT`` against the benchmark's Prefect server (no overrides file).
+
+        ``workers``: "lane" (the default) passes ``--workers`` as asked for the benchmark, else 1: each lane is one
+        core's; None passes nothing, so that vnplan's own default (one worker per core for a batch) is measured.
+        """
         command = [*self.vnplan_run, str(inbox), "--out", str(out), "--overrides", str(self.work / "no-overrides.json")]
-        if self.options.workers is not None:
-            command += ["--workers", str(self.options.workers)]
+        if workers == "lane":
+            command += ["--workers", str(self.options.workers or 1)]
+        elif workers is not None:
+            command += ["--workers", workers]
         earlier = _run_folders(out)
         run = self.child(command, self.work / "logs" / f"{tag}.log")
         figures = {**run.as_dict(), "command": " ".join(command[2:])}
@@ -482,6 +487,47 @@ class Bench:
             pages = sum(self.documents[str(p)].page_count or 0 for p in files if str(p) in self.documents) or None
             figures[name] = {"documents": len(files), "pages": pages, "runs": runs, **_run_medians(runs)}
         self.results["end_to_end"] = figures
+
+    def defaults(self) -> None:
+        """What a user's plain ``vnplan run`` costs, alone on the machine (both cores free):
+
+        - the nightly rerun with nothing changed on the samples (every format: 9 files), after one first run;
+        - 100 new text documents with ``--workers 1`` (one after the other in the run's process) and with
+          vnplan's default (one worker process per core for a batch of new documents: a local Dask cluster).
+        """
+        inbox = self.work / "inbox-all-samples"
+        inbox.mkdir(exist_ok=True)
+        for path in sorted(self.options.samples.iterdir()):
+            if path.suffix in FORMATS.values():
+                shutil.copy2(path, inbox / path.name)
+        out = self.work / "out-all-samples"
+        files = len(list(inbox.iterdir()))
+        self.log(f"vnplan run on the {files} sample files, then again with nothing changed")
+        first = self.vnplan(inbox, out, "samples-first", workers=None)
+        quiet = []
+        for index in range(self.options.runs):
+            rerun = self.vnplan(inbox, out, f"samples-unchanged-{index}", workers=None)
+            rerun["check"] = _check(rerun["summary"], unchanged=files)
+            quiet.append(rerun)
+        figures: dict[str, Any] = {
+            "samples": {"documents": files, "first": first, "unchanged": {"runs": quiet, **_run_medians(quiet)}}
+        }
+        size = 100 if 100 in self._scaling else min(self._scaling)
+        folder = self.work / f"corpus-{size}"
+        modes: dict[str, Any] = {}
+        for mode, workers in (("serial", "1"), ("default", None)):
+            runs = []
+            for index in range(min(self.options.runs, 2)):
+                self.log(f"vnplan run on {size} new documents, {mode} ({index + 1})")
+                out = self.work / f"out-defaults-{mode}-{index}"
+                run = self.vnplan(folder, out, f"defaults-{mode}-{index}", workers=workers)
+                run["check"] = _check(run["summary"], processed=size)
+                run["executor"] = _executor(out)
+                runs.append(run)
+                shutil.rmtree(out, ignore_errors=True)
+            modes[mode] = {"runs": runs, **_run_medians(runs)}
+        figures["new_documents"] = {"documents": size, "cores": os.cpu_count(), **modes}
+        self.results["defaults"] = figures
 
     def prepare_corpus(self) -> None:
         """Generate the corpus of every size (both lanes run on it)."""
@@ -655,6 +701,7 @@ class Bench:
         self.prepare_corpus()
         run_lane(alone, None)
         self.await_server()
+        run_lane([("defaults", self.defaults)], None)  # both cores: before the lanes start
         if not self.options.lanes:
             run_lane([*in_process[:-1], *corpus_lane, in_process[-1]], None)
             self.finish_scaling()
@@ -733,6 +780,15 @@ def _check(
     if not summary.get("published"):
         problems.append(f"not published ({summary.get('status')})")
     return "; ".join(problems) or "ok"
+
+
+def _executor(out: Path) -> dict[str, Any] | None:
+    """How the last run in ``out`` executed its documents (mode and workers), from its manifest."""
+    manifests = sorted((out / "runs").glob("*/manifest.json"))
+    if not manifests:
+        return None
+    executor = json.loads(manifests[-1].read_text(encoding="utf-8")).get("executor") or {}
+    return {"mode": executor.get("mode"), "workers": executor.get("workers")}
 
 
 def _run_medians(all_runs: list[dict[str, Any]]) -> dict[str, Any]:

@@ -133,6 +133,31 @@ def _results(label: str, pdf_pages_per_s: float, wall: float) -> dict[str, Any]:
         "settings": {"runs": 1, "sizes": [2, 4], "pages": [3, 30], "quick": True},
         "readers": {"pdf": throughput},
         "process_file": {"pdf": throughput, "txt": {**throughput, "pages": None, "pages_per_s": None}},
+        "defaults": {
+            "samples": {
+                "documents": 9,
+                "first": {"wall_s": 30.0},
+                "unchanged": {"n": 3, "wall_s": 0.4, "checks": ["ok"]},
+            },
+            "new_documents": {
+                "documents": 100,
+                "cores": 2,
+                "serial": {
+                    "n": 2,
+                    "wall_s": 20.0,
+                    "flow_s": 15.0,
+                    "checks": ["ok"],
+                    "runs": [{"executor": {"mode": "serial", "workers": 1}}],
+                },
+                "default": {
+                    "n": 2,
+                    "wall_s": 14.0,
+                    "flow_s": 10.0,
+                    "checks": ["ok"],
+                    "runs": [{"executor": {"mode": "dask", "workers": 2}}],
+                },
+            },
+        },
         "pdf_backends": {
             "pdfium": {"read_document": {**throughput, "pages_per_s": 40.0}, "process_file": throughput},
             "pdfminer": {"read_document": throughput, "process_file": throughput},
@@ -205,6 +230,8 @@ def test_report_renders_every_section_and_the_before_after_table(tmp_path: Path)
         assert heading in text
     assert "| PDF reader, pages/s | 3.0 | 6.0 | 2.00× (better) |" in text
     assert "### The PDF backends side by side" in text
+    assert "**Nothing changed** on the 9 sample files (every format), after a first run of 30.0 s: 0.40 s wall" in text
+    assert "| default (no `--workers`) | dask × 2 | 2 | 14.0 s | 10.0 s | ok |" in text
     assert "| pdfium | 10 | 1.67 s | 40.0 | 1.67 s | 6.0 |" in text
     assert "Test CPU" in text
     assert "A night with one new document** among 4" in text and "nothing changed" in text
