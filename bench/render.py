@@ -403,8 +403,10 @@ def _defaults(results: Results) -> list[str]:
     lines = [
         "## A plain `vnplan run`: nothing changed, and a batch of new documents",
         "",
-        "Run alone on the machine (both cores free), as a user runs it: no `--workers`. Wall time of the whole "
-        "command (`vnplan run` as a child process, Python's start included).",
+        "Run alone on the machine (both cores free), as a user runs it. Wall time of the whole command (`vnplan "
+        "run` as a child process, Python's start included). Without `--workers`, vnplan uses a local Dask cluster "
+        "only when the new documents' expected work is at least twice what the cluster adds "
+        "(`pipeline.run.workers_for`).",
         "",
         f"- **Nothing changed** on the {samples['documents']} sample files (every format), after a first run of "
         f"{_s(samples['first']['wall_s'])}: {_s(quiet['wall_s'])} wall (median of {quiet['n']}; checks: "
@@ -413,8 +415,15 @@ def _defaults(results: Results) -> list[str]:
         "",
     ]
     rows = []
-    for mode, title in (("serial", "`--workers 1` (one after the other)"), ("default", "default (no `--workers`)")):
-        run = new.get(mode) or {}
+    modes = (
+        ("serial", "`--workers 1` (one after the other)"),
+        ("cluster", "`--workers N` (a local Dask cluster, one worker per core)"),
+        ("default", "default (no `--workers`)"),
+    )
+    for mode, title in modes:
+        run = new.get(mode)
+        if not run:
+            continue
         executors = {
             f"{(r.get('executor') or {}).get('mode')} × {(r.get('executor') or {}).get('workers')}"
             for r in run.get("runs", [])

@@ -492,8 +492,9 @@ class Bench:
         """What a user's plain ``vnplan run`` costs, alone on the machine (both cores free):
 
         - the nightly rerun with nothing changed on the samples (every format: 9 files), after one first run;
-        - 100 new text documents with ``--workers 1`` (one after the other in the run's process) and with
-          vnplan's default (one worker process per core for a batch of new documents: a local Dask cluster).
+        - 100 new text documents with ``--workers 1`` (one after the other in the run's process), with a local Dask
+          cluster of one worker per core (``--workers N``), and with vnplan's default (which picks one of the two
+          from the batch's expected work: ``pipeline.run.workers_for``).
         """
         inbox = self.work / "inbox-all-samples"
         inbox.mkdir(exist_ok=True)
@@ -515,7 +516,8 @@ class Bench:
         size = 100 if 100 in self._scaling else min(self._scaling)
         folder = self.work / f"corpus-{size}"
         modes: dict[str, Any] = {}
-        for mode, workers in (("serial", "1"), ("default", None)):
+        cores = str(max(2, os.cpu_count() or 1))
+        for mode, workers in (("serial", "1"), ("cluster", cores), ("default", None)):
             runs = []
             for index in range(min(self.options.runs, 2)):
                 self.log(f"vnplan run on {size} new documents, {mode} ({index + 1})")

@@ -6,6 +6,7 @@ The work is done by the Prefect flow ``pipeline.flows.ingest_plans``; see there.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -58,7 +59,7 @@ def run(
     if unchanged is not None:
         return unchanged
     if workers is None and dask_address is None:
-        workers = workers_for(inputs.new_documents())
+        workers = workers_for(inputs.new_files())
     from pipeline.flows import run_flow  # Prefect is imported only when a run has work to do
 
     return run_flow(
@@ -82,9 +83,38 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
-def workers_for(new_documents: int) -> int:
-    """``vnplan run``'s default: one worker process per usable core when two documents or more are new (a local
-    Dask cluster), else 1 (this process: a cluster's start costs more than one document)."""
-    if new_documents < 2:
+CLUSTER_START_SECONDS = 15.0
+"""What a local Dask cluster adds to a run on this 2-core machine: its worker processes start and import the
+pipeline, each task is reported to Prefect, the cluster stops (``make bench``, "A plain vnplan run": 100 new
+text documents took about 8 s more on two workers than one after the other)."""
+
+SECONDS_PER_DOCUMENT = {".pdf": 0.8, ".doc": 1.5, ".rtf": 1.5, ".odt": 1.5, ".docx": 0.2}
+"""About how long one document takes to process, one after the other (``make bench``); a text, Markdown or web
+page export takes ``SECONDS_OTHERWISE``.  A PDF adds ``SECONDS_PER_PDF_MB`` for each megabyte past the first half:
+a large PDF is long, or scanned (OCR takes seconds per page)."""
+SECONDS_OTHERWISE = 0.15
+SECONDS_PER_PDF_MB = 10.0
+
+
+def expected_seconds(files: Sequence[Path]) -> float:
+    """An estimate of the serial processing time of ``files``, from their formats and the sizes of PDFs."""
+    total = 0.0
+    for path in files:
+        suffix = path.suffix.lower()
+        total += SECONDS_PER_DOCUMENT.get(suffix, SECONDS_OTHERWISE)
+        if suffix == ".pdf":
+            try:
+                megabytes = path.stat().st_size / 1e6
+            except OSError:
+                megabytes = 0.0
+            total += SECONDS_PER_PDF_MB * max(0.0, megabytes - 0.5)
+    return total
+
+
+def workers_for(new_files: Sequence[Path]) -> int:
+    """``vnplan run``'s default: one worker process per usable core (a local Dask cluster) when the new
+    documents' expected work is at least twice what the cluster adds (on two cores, halving the work then pays
+    for the cluster), else 1: this process, one document after the other."""
+    if len(new_files) < 2 or expected_seconds(new_files) < 2 * CLUSTER_START_SECONDS:
         return 1
-    return max(1, min(usable_cores(), new_documents))
+    return max(1, min(usable_cores(), len(new_files)))

@@ -125,14 +125,14 @@ class RunInputs:
             overrides_file=str(overrides) if overrides is not None else None,
         )
 
-    def new_documents(self) -> int:
-        """How many files the published run did not read with this pipeline version: the work this run has (a
+    def new_files(self) -> list[Path]:
+        """The files the published run did not read with this pipeline version: the work this run has (a
         document the per-document cache holds under another run's version still counts as new)."""
         previous = self.previous or {}
         if (previous.get("versions") or {}).get("key") != self.version.key:
-            return len(self.files)
+            return list(self.files)
         seen = {entry.get("sha256") for entry in previous.get("documents") or [] if entry.get("status") != "failed"}
-        return sum(1 for path in self.files if self.hashes.get(path) not in seen)
+        return [path for path in self.files if self.hashes.get(path) not in seen]
 
     def unchanged_since(self, force: bool) -> str | None:
         """The published run these inputs equal, unless ``force`` or a file cannot be listed."""

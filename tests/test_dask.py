@@ -8,6 +8,7 @@ client of the test's own), not from what the flow says about itself.
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -212,13 +213,18 @@ def test_workers_elsewhere_cannot_report_to_a_loopback_api():
         _check_workers_reach(local_api, ["tcp://127.0.0.1:40001", "tcp://203.0.113.7:40001"])
 
 
-def test_the_command_line_uses_every_core_when_two_documents_or_more_are_new(tmp_path, inbox, monkeypatch, capsys):
-    """Without --workers: a local cluster of one worker per core for a batch of new documents, this process
-    for a single new one (the others from the cache); --workers 1 stays serial."""
+def test_the_command_line_uses_every_core_for_a_batch_worth_a_cluster(tmp_path, inbox, monkeypatch, capsys):
+    """Without --workers: one worker per core when the new documents' expected work pays for a cluster, this
+    process for less (here the plans are tiny: the cluster's start is made cheap to stand for a large batch),
+    and always for a single new document; --workers 1 stays serial."""
     monkeypatch.setattr(pipeline.run, "usable_cores", lambda: 2)  # the tests' machine may have more or fewer
     monkeypatch.delenv("VNPLAN_WORKERS")  # the tests' own serial default (conftest)
     out = tmp_path / "out"
     args = ["run", str(inbox), "--out", str(out), "--overrides", str(tmp_path / "none.json")]
+    assert main([*args, "--force"]) == 0  # four small text plans: not worth a cluster
+    assert manifest(out)["executor"]["mode"] == "serial"
+    monkeypatch.setattr(pipeline.run, "CLUSTER_START_SECONDS", 0.01)
+    shutil.rmtree(out)
     assert main(args) == 0
     executor = manifest(out)["executor"]
     assert (executor["mode"], executor["workers"]) == ("dask", 2)
@@ -237,8 +243,15 @@ def test_the_command_line_uses_every_core_when_two_documents_or_more_are_new(tmp
     assert "VNPLAN_WORKERS='many': give a number of worker processes" in capsys.readouterr().err
 
 
-def test_the_default_worker_count_follows_the_new_documents_and_the_cores(monkeypatch):
+def test_the_default_worker_count_weighs_the_new_documents_against_the_cluster(tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline.run, "usable_cores", lambda: 2)
-    assert [pipeline.run.workers_for(n) for n in (0, 1, 2, 40)] == [1, 1, 2, 2]
+    texts = [tmp_path / f"plan-{n}.txt" for n in range(400)]
+    pdfs = [tmp_path / f"plan-{n}.pdf" for n in range(60)]
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF" + b"0" * 4_000_000)  # 4 MB: a scanned plan, tens of seconds of OCR
+    workers = pipeline.run.workers_for
+    assert [workers(texts[:1]), workers(texts[:100]), workers(texts)] == [1, 1, 2]
+    assert [workers(pdfs[:1]), workers(pdfs[:10]), workers(pdfs)] == [1, 1, 2]
+    assert workers([scan, *texts[:1]]) == 2
     monkeypatch.setattr(pipeline.run, "usable_cores", lambda: 8)
-    assert [pipeline.run.workers_for(n) for n in (1, 3, 40)] == [1, 3, 8]
+    assert [workers(texts), workers([*pdfs[:30], scan])] == [8, 8]
