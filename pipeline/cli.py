@@ -198,6 +198,14 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return main_eval(Path(args.gold), Path(args.pred))
 
 
+def _cmd_query(args: argparse.Namespace) -> int:
+    from pipeline.query import render, run_query
+
+    columns, rows = run_query(Path(args.dataset), args.sql)
+    print(render(columns, rows, args.format))
+    return 0
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     from schemas.generate import write_schemas
 
@@ -328,6 +336,15 @@ def build_parser() -> argparse.ArgumentParser:
     eval_parser.add_argument("--gold", required=True, help="folder of gold *.json files")
     eval_parser.add_argument("--pred", required=True, help="output folder of a vnplan run")
     eval_parser.set_defaults(handler=_cmd_eval, label="eval")
+    query_parser = commands.add_parser(
+        "query",
+        help="SQL over a published dataset (DuckDB views: documents, targets, tasks, agencies, review_queue, "
+        "agency_refs)",
+    )
+    query_parser.add_argument("sql", help='the query, e.g. "SELECT province, count(*) FROM documents GROUP BY 1"')
+    query_parser.add_argument("--dataset", required=True, help="an output folder of vnplan run (or a run folder)")
+    query_parser.add_argument("--format", choices=("table", "csv", "json"), default="table", help="default: table")
+    query_parser.set_defaults(handler=_cmd_query, label="query")
     schema_parser = commands.add_parser("schema", help="regenerate schemas/*.schema.json from the records")
     schema_parser.set_defaults(handler=_cmd_schema, label="schema")
     return parser
