@@ -206,6 +206,18 @@ def _cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export_agencies(args: argparse.Namespace) -> int:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from pipeline.agency_export import export_agencies
+
+    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    written = export_agencies(Path(args.dataset), Path(args.out), as_of)
+    print(f"{len(written)} workbook(s) in {args.out} (status as of {as_of.isoformat()})")
+    return 0
+
+
 def _cmd_schema(args: argparse.Namespace) -> int:
     from schemas.generate import write_schemas
 
@@ -345,6 +357,15 @@ def build_parser() -> argparse.ArgumentParser:
     query_parser.add_argument("--dataset", required=True, help="an output folder of vnplan run (or a run folder)")
     query_parser.add_argument("--format", choices=("table", "csv", "json"), default="table", help="default: table")
     query_parser.set_defaults(handler=_cmd_query, label="query")
+    export_parser_ = commands.add_parser("export", help="write the dataset for the people who follow the plans")
+    export_commands = export_parser_.add_subparsers(dest="what", required=True)
+    agencies_parser = export_commands.add_parser(
+        "agencies", help="one XLSX workbook per agency of each province: tasks it leads, supports, targets it tracks"
+    )
+    agencies_parser.add_argument("--dataset", required=True, help="an output folder of vnplan run (or a run folder)")
+    agencies_parser.add_argument("--out", required=True, help="folder for DIR/<province>/<agency>.xlsx")
+    agencies_parser.add_argument("--as-of", help="the date of the status column (default: today in Vietnam)")
+    agencies_parser.set_defaults(handler=_cmd_export_agencies, label="export agencies")
     schema_parser = commands.add_parser("schema", help="regenerate schemas/*.schema.json from the records")
     schema_parser.set_defaults(handler=_cmd_schema, label="schema")
     return parser
