@@ -84,9 +84,14 @@ def usable_cores() -> int:
 
 
 CLUSTER_START_SECONDS = 15.0
-"""What a local Dask cluster adds to a run on this 2-core machine: its worker processes start and import the
-pipeline, each task is reported to Prefect, the cluster stops (``make bench``, "A plain vnplan run": 100 new
-text documents took about 8 s more on two workers than one after the other)."""
+"""What a local Dask cluster adds to a run once on this 2-core machine: its worker processes start and import the
+pipeline, and stop at the end (``make bench``, "A plain vnplan run": 100 new text documents took 27.7 s on two
+workers against 19.3 s one after the other)."""
+
+CLUSTER_SECONDS_PER_DOCUMENT = 0.15
+"""What a local Dask cluster adds to every document: its task run is reported to Prefect from the worker, its
+result stored and sent back (1,000 text plans: 0.27 s per document on a worker against 0.12 s in process, 187.5 s
+on two workers against about 144 s serially)."""
 
 SECONDS_PER_DOCUMENT = {".pdf": 0.8, ".doc": 1.5, ".rtf": 1.5, ".odt": 1.5, ".docx": 0.2}
 """About how long one document takes to process, one after the other (``make bench``); a text, Markdown or web
@@ -113,8 +118,14 @@ def expected_seconds(files: Sequence[Path]) -> float:
 
 def workers_for(new_files: Sequence[Path]) -> int:
     """``vnplan run``'s default: one worker process per usable core (a local Dask cluster) when the new
-    documents' expected work is at least twice what the cluster adds (on two cores, halving the work then pays
-    for the cluster), else 1: this process, one document after the other."""
-    if len(new_files) < 2 or expected_seconds(new_files) < 2 * CLUSTER_START_SECONDS:
+    documents' expected serial work is longer than the same work spread over the cores plus what the cluster
+    adds, else 1: this process, one document after the other.  Text plans (0.15 s each) never pay for it on
+    two cores; about 50 text PDFs do, and a scanned plan of a few megabytes with one more file."""
+    if len(new_files) < 2:
         return 1
-    return max(1, min(usable_cores(), len(new_files)))
+    cores = usable_cores()
+    serial = expected_seconds(new_files)
+    spread = CLUSTER_START_SECONDS + (serial + CLUSTER_SECONDS_PER_DOCUMENT * len(new_files)) / min(
+        cores, len(new_files)
+    )
+    return min(cores, len(new_files)) if cores > 1 and serial > spread else 1

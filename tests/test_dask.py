@@ -224,6 +224,7 @@ def test_the_command_line_uses_every_core_for_a_batch_worth_a_cluster(tmp_path, 
     assert main([*args, "--force"]) == 0  # four small text plans: not worth a cluster
     assert manifest(out)["executor"]["mode"] == "serial"
     monkeypatch.setattr(pipeline.run, "CLUSTER_START_SECONDS", 0.01)
+    monkeypatch.setattr(pipeline.run, "CLUSTER_SECONDS_PER_DOCUMENT", 0.0)
     shutil.rmtree(out)
     assert main(args) == 0
     executor = manifest(out)["executor"]
@@ -250,8 +251,10 @@ def test_the_default_worker_count_weighs_the_new_documents_against_the_cluster(t
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(b"%PDF" + b"0" * 4_000_000)  # 4 MB: a scanned plan, tens of seconds of OCR
     workers = pipeline.run.workers_for
-    assert [workers(texts[:1]), workers(texts[:100]), workers(texts)] == [1, 1, 2]
+    assert [workers(texts[:1]), workers(texts[:100]), workers(texts)] == [1, 1, 1]  # text never pays on two cores
     assert [workers(pdfs[:1]), workers(pdfs[:10]), workers(pdfs)] == [1, 1, 2]
     assert workers([scan, *texts[:1]]) == 2
     monkeypatch.setattr(pipeline.run, "usable_cores", lambda: 8)
-    assert [workers(texts), workers([*pdfs[:30], scan])] == [8, 8]
+    assert [workers(texts[:100]), workers(texts), workers([*pdfs[:30], scan])] == [1, 8, 8]
+    monkeypatch.setattr(pipeline.run, "usable_cores", lambda: 1)
+    assert workers([*pdfs, scan]) == 1
