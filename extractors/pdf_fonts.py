@@ -79,10 +79,11 @@ class FontTable:
     def _fonts(self, resources: dict[str, Any], depth: int) -> dict[str, FontMetrics]:
         found: dict[str, FontMetrics] = {}
         for spec in (resolve1(resources.get("Font")) or {}).values():
-            font = self._resources.get_font(getattr(spec, "objid", None), resolve1(spec))
+            dictionary = resolve1(spec)
+            font = self._resources.get_font(getattr(spec, "objid", None), dictionary)
             metrics = FontMetrics(str(font.fontname), float(font.get_descent()))
             found.setdefault(base_name(metrics.fontname), metrics)
-            base = resolve1(resolve1(spec).get("BaseFont"))
+            base = resolve1(dictionary.get("BaseFont"))
             if base is not None:
                 found.setdefault(base_name(getattr(base, "name", str(base))), metrics)
         if depth < 2:  # fonts of form XObjects (a letterhead, a stamp drawn as a form)

@@ -262,9 +262,7 @@ class PdfiumPageObjects:
             if char in "\r\n\x00" or (char.isspace() and pdfium_c.FPDFText_IsGenerated(textpage, index)):
                 continue  # a line break or space PDFium put in: no glyph was drawn for it
             address = object_address(textpage, index)
-            if not address:
-                continue
-            style = styles.get(address)
+            style = styles.get(address) if address else self._orphan(textpage, index)
             if style is None:
                 style = self._text_object(textpage, index, address)
             get_origin(textpage, index, origin_x, origin_y)
@@ -350,19 +348,33 @@ class PdfiumPageObjects:
     def _advance(self, style: _TextObject, char: str, textpage: Any, index: int) -> float:
         """The char's advance width in text space: its width in the font's ``/Widths`` (pdfminer's ``adv``; the
         glyph drawn may reach further: a horn or a tone mark over the next letter), for one unit of font size
-        is this times the size.  Cached per font and char."""
-        font_widths = self._widths.setdefault(style.font_key, {})
-        width = font_widths.get(char)
-        if width is None:
-            found = ctypes.c_float()
-            if style.font and pdfium_c.FPDFFont_GetGlyphWidth(style.font, ord(char), ctypes.c_float(1.0), found):
-                width = found.value
-            else:  # PDFium cannot map the char back to a code of the font: its loose box's width instead
-                loose = pdfium_c.FS_RECTF()
-                pdfium_c.FPDFText_GetLooseCharBox(textpage, index, loose)
-                width = (loose.right - loose.left) / (style.matrix[0] * style.font_size or 1.0)
-            font_widths[char] = width
-        return width
+        is this times the size.  Cached per font and char (``style.widths``)."""
+        width = style.widths.get(char)
+        if width is not None:
+            return width
+        found = ctypes.c_float()
+        if style.font and pdfium_c.FPDFFont_GetGlyphWidth(style.font, ord(char), ctypes.c_float(1.0), found):
+            style.widths[char] = found.value
+            return found.value
+        # PDFium cannot map the char back to a code of the font (or there is no font): this char's loose box
+        loose = pdfium_c.FS_RECTF()
+        pdfium_c.FPDFText_GetLooseCharBox(textpage, index, loose)
+        return (loose.right - loose.left) / (style.matrix[0] * style.font_size or 1.0)
+
+    def _orphan(self, textpage: Any, index: int) -> _TextObject:
+        """The style of a drawn char PDFium ties to no text object: its own size and matrix, no font (its box
+        then comes from PDFium's loose box).  Kept, not dropped: a char left out is text lost without a word."""
+        matrix = pdfium_c.FS_MATRIX()
+        pdfium_c.FPDFText_GetMatrix(textpage, index, matrix)
+        return _TextObject(
+            font=None,
+            font_key=0,
+            widths={},
+            fontname=UNNAMED_FONT,
+            descent=0.0,
+            font_size=float(pdfium_c.FPDFText_GetFontSize(textpage, index)),
+            matrix=(matrix.a, matrix.b, matrix.c, matrix.d),
+        )
 
     def _text_object(self, textpage: Any, index: int, key: int) -> _TextObject:
         known = self._text_objects.get(key)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from pipeline.atomic import atomic_write
-from pipeline.runs import dataset_dir
+from pipeline.runs import plan_files, read_plan
 from schemas.records import AgencyRef, PlanRecords, TargetRecord, TaskRecord
 
 Row = TypeVar("Row", TaskRecord, TargetRecord)
@@ -51,10 +51,6 @@ TARGET_COLUMNS = (
 )
 
 
-class ExportError(ValueError):
-    """A dataset that cannot be exported: one line saying why."""
-
-
 @dataclass
 class Workbook:
     """What one agency's (or a province's collective) workbook holds."""
@@ -68,11 +64,7 @@ class Workbook:
 
 
 def load_plans(dataset: Path) -> list[PlanRecords]:
-    folder = dataset_dir(dataset) / "json"
-    files = sorted(folder.glob("*.json"))
-    if not files:
-        raise ExportError(f"{dataset}: no published dataset here (no plan files in {folder})")
-    return [PlanRecords.model_validate_json(path.read_bytes()) for path in files]
+    return [read_plan(path) for path in plan_files(dataset)]
 
 
 def workbooks(plans: Iterable[PlanRecords]) -> list[Workbook]:

@@ -69,6 +69,9 @@ if TYPE_CHECKING:
 # Who hears the stages of the document being processed.  A module-level slot rather than a task
 # argument: task arguments are part of the cache key and must hash the same on every run.
 _listener: RunListener = SilentListener()
+_gathered: RunInputs | None = None
+"""The inputs ``pipeline.run.run`` already read and hashed for this run, handed to ``ingest`` (like the listener:
+a flow's parameters are what a deployment can pass, and these are the same files seconds later)."""
 
 
 def _is_transient(task: Any, task_run: TaskRun, state: State) -> bool:
@@ -500,7 +503,7 @@ def ingest(
     """
     execution = execution or Execution()
     quality = quality or QualitySettings()
-    inputs = RunInputs.gather(inbox, out, overrides, limits, quality)
+    inputs = _inputs_gathered_for(inbox, out) or RunInputs.gather(inbox, out, overrides, limits, quality)
     unchanged = record_if_unchanged(inputs, overrides, keep_runs, force, _listener)
     if unchanged is not None:
         return unchanged
@@ -569,6 +572,15 @@ def ingest_plans(
     return quote(result)
 
 
+def _inputs_gathered_for(inbox: list[Path], out: Path) -> RunInputs | None:
+    """The inputs ``run_flow`` was handed for this inbox and output folder (taken once), else None."""
+    global _gathered
+    gathered, _gathered = _gathered, None
+    if gathered is not None and gathered.inbox == inbox and gathered.out == out:
+        return gathered
+    return None
+
+
 def run_flow(
     inbox: list[Path],
     out: Path,
@@ -580,8 +592,11 @@ def run_flow(
     dask_address: str | None = None,
     limits: ResourceLimits = DEFAULT_LIMITS,
     force: bool = False,
+    inputs: RunInputs | None = None,
 ) -> RunResult:
     """Run ``ingest_plans`` here and now; its RunResult whether the gate passed or not.
+
+    ``inputs``: the run's inputs as the caller already gathered them (``pipeline.run.run``), not read again.
 
     ``workers == 1`` and no ``dask_address``: the documents run one after the other on this thread.
     ``workers > 1``: on a local Dask cluster of that many worker processes, started for this run and
@@ -589,7 +604,7 @@ def run_flow(
     ``workers`` is then not used.  A bad overrides file, ``workers < 1`` or a Dask cluster that cannot be
     used raise ``ValueError``; any other error of the flow is raised.
     """
-    global _listener
+    global _listener, _gathered
     if overrides is not None:
         load_overrides(overrides)  # fail early, with the file's own message
     execution = Execution(workers, dask_address)  # checks workers
@@ -600,6 +615,7 @@ def run_flow(
         flow_ = ingest_plans.with_options(task_runner=runner)
     _listener = listener or SilentListener()
     ensure_api()  # a Prefect API that answers, or one line saying why there is none (PrefectUnavailable)
+    _gathered = inputs
     try:
         state = flow_(
             [str(p) for p in inbox],
@@ -616,7 +632,7 @@ def run_flow(
             return_state=True,
         )
     finally:
-        _listener = SilentListener()
+        _listener, _gathered = SilentListener(), None
     assert isinstance(state, State)  # a sync flow called with return_state=True
     outcome = state.result(raise_on_failure=False)
     if isinstance(outcome, quote):

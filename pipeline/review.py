@@ -35,7 +35,7 @@ from pipeline.overrides import (
 )
 from pipeline.publish import HELD_BACK_DIR
 from pipeline.run_result import failure_review_item
-from pipeline.runs import MANIFEST
+from pipeline.runs import MANIFEST, plan_files, read_plan
 from pipeline.runs import dataset_dir as current_dataset
 from schemas.records import DeadlineKind, PlanRecords, TargetRecord, TaskRecord
 
@@ -106,18 +106,13 @@ def review_rows(dataset_dir: Path) -> list[dict[str, Any]]:
 
     ``dataset_dir`` is an output folder (its ``current`` dataset is read) or one run folder.
     """
-    json_dir = current_dataset(dataset_dir) / "json"
-    if not json_dir.is_dir():
-        raise ValueError(f"{dataset_dir}: not a vnplan dataset (no json/ folder); run `vnplan run` first")
+    published = plan_files(dataset_dir)
+    folder = current_dataset(dataset_dir)
     rows: list[dict[str, Any]] = []
-    held_back = sorted((json_dir.parent / HELD_BACK_DIR).glob("*.json"))  # plans read but not published
-    for path in [*sorted(json_dir.glob("*.json")), *held_back]:
-        try:
-            plan = PlanRecords.model_validate_json(path.read_text(encoding="utf-8"))
-        except ValueError as error:  # pydantic's ValidationError is a ValueError
-            raise ValueError(f"{path}: not a plan file of this vnplan version: {error}") from error
-        rows.extend(_rows(plan))
-    rows.extend(_unread_rows(json_dir.parent / MANIFEST))
+    held_back = sorted((folder / HELD_BACK_DIR).glob("*.json"))  # plans read but not published
+    for path in [*published, *held_back]:
+        rows.extend(_rows(read_plan(path)))
+    rows.extend(_unread_rows(folder / MANIFEST))
     return rows
 
 

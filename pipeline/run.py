@@ -72,6 +72,7 @@ def run(
         dask_address=dask_address,
         limits=limits,
         force=force,
+        inputs=inputs,
     )
 
 

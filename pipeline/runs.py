@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.atomic import atomic_write_text
+from schemas.records import PlanRecords
 
 RUNS_DIR = "runs"
 CURRENT = "current"
@@ -52,6 +53,23 @@ def current_run(out: Path) -> Path | None:
 def dataset_dir(path: Path) -> Path:
     """Where the dataset files are: ``path/current`` for an output folder, else ``path`` itself (a run folder)."""
     return current_run(path) or path
+
+
+def plan_files(path: Path) -> list[Path]:
+    """The published plans' JSON files of a dataset (``path``: an output folder or a run folder), in name order;
+    a ``ValueError`` naming ``path`` when it holds no dataset."""
+    json_dir = dataset_dir(path) / "json"
+    if not json_dir.is_dir():
+        raise ValueError(f"{path}: not a vnplan dataset (no json/ folder); run `vnplan run` first")
+    return sorted(json_dir.glob("*.json"))
+
+
+def read_plan(path: Path) -> PlanRecords:
+    """One plan file, or a ``ValueError`` naming it (a file another vnplan version wrote, or a damaged one)."""
+    try:
+        return PlanRecords.model_validate_json(path.read_bytes())
+    except ValueError as error:  # pydantic's ValidationError is a ValueError
+        raise ValueError(f"{path}: not a plan file of this vnplan version: {error}") from error
 
 
 def switch_current(out: Path, run_dir: Path) -> None:
