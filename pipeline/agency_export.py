@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from pipeline.atomic import atomic_write
+from pipeline.due_status import due_status
 from pipeline.runs import plan_files, read_plan
 from schemas.records import AgencyRef, PlanRecords, TargetRecord, TaskRecord
 
@@ -26,7 +27,6 @@ Row = TypeVar("Row", TaskRecord, TargetRecord)
 
 COLLECTIVE_WORKBOOK = "Giao chung (các cơ quan, đơn vị)"
 UNKNOWN_PROVINCE = "Không rõ tỉnh"
-DUE_SOON_DAYS = 90
 _UNSAFE = re.compile(r'[\x00-\x1f<>:"/\\|?*]+')
 
 TASK_COLUMNS = (
@@ -114,20 +114,6 @@ def safe_name(text: str) -> str:
     return cleaned[:120] or "-"
 
 
-def status(due: str | None, kind: str | None, as_of: dt.date) -> str:
-    if not due:
-        return f"Không có ngày cụ thể ({kind or 'không rõ'})"
-    try:
-        day = dt.date.fromisoformat(due)
-    except ValueError:
-        return f"Hạn không đọc được ({due})"
-    if day < as_of:
-        return "Quá hạn"
-    if (day - as_of).days <= DUE_SOON_DAYS:
-        return f"Đến hạn trong {DUE_SOON_DAYS} ngày"
-    return "Còn hạn"
-
-
 def _distinct(refs: Iterable[AgencyRef]) -> list[AgencyRef]:
     seen: set[tuple[str, bool]] = set()
     kept = []
@@ -180,7 +166,7 @@ def _task_rows(rows: list[tuple[PlanRecords, TaskRecord]], partners: str, as_of:
                 _names(others),
                 task.deadline_raw or "",
                 due or "",
-                status(due, deadline.kind if deadline else None, as_of),
+                due_status(due, deadline.kind if deadline else None, as_of),
                 task.output or "",
             ]
         )

@@ -1,8 +1,10 @@
-"""The ``vnplan`` command: ``run`` (build the dataset), ``serve`` (nightly reruns), ``review``, ``eval``, ``schema``."""
+"""The ``vnplan`` command: ``run`` (build the dataset), ``serve`` (nightly reruns), ``review``, ``report``, ``query``,
+``export``, ``eval``, ``schema``."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
@@ -102,8 +104,17 @@ def unchanged_lines(result: RunResult) -> str:
             "files, overrides and settings; the published dataset stays current",
             f"({summary['plans']} plan(s), {summary['targets']} targets, {summary['tasks']} tasks; checked in "
             f"{summary['seconds']:.1f} s; recorded in {result.run_dir}; --force runs everything again)",
+            *_report_lines(result),
         ]
     )
+
+
+def _report_lines(result: RunResult) -> list[str]:
+    if result.report is not None:
+        return [f"report: {result.report}"]
+    if result.report_error:
+        return [f"WARNING no report.html: {result.report_error} (the dataset is not affected)"]
+    return []
 
 
 def quality_lines(result: RunResult) -> list[str]:
@@ -125,7 +136,7 @@ def quality_lines(result: RunResult) -> list[str]:
         lines.append(f"NOT PUBLISHED: the quality gate failed; the previous dataset stays current ({result.run_dir})")
     if quality.data_docs is not None:
         lines.append(f"Data Docs: {quality.data_docs}")
-    return lines
+    return lines + _report_lines(result)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -207,14 +218,37 @@ def _cmd_query(args: argparse.Namespace) -> int:
 
 
 def _cmd_export_agencies(args: argparse.Namespace) -> int:
-    import datetime as dt
-    from zoneinfo import ZoneInfo
-
     from pipeline.agency_export import export_agencies
 
-    as_of = dt.date.fromisoformat(args.as_of) if args.as_of else dt.datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    as_of = _as_of(args.as_of)
     written = export_agencies(Path(args.dataset), Path(args.out), as_of)
     print(f"{len(written)} workbook(s) in {args.out} (status as of {as_of.isoformat()})")
+    return 0
+
+
+def _as_of(text: str | None) -> dt.date:
+    """``--as-of``: an ISO date, or today in Vietnam."""
+    from pipeline.report import today_in_vietnam
+
+    if not text:
+        return today_in_vietnam()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"--as-of {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from pipeline.report import write_report
+    from pipeline.runs import current_run
+
+    dataset = Path(args.dataset)
+    run_dir = current_run(dataset) or dataset
+    if not (run_dir / "documents.parquet").is_file():
+        raise ValueError(f"{dataset}: no published dataset here (run `vnplan run` first)")
+    as_of = _as_of(args.as_of)
+    written = write_report(run_dir, as_of, Path(args.out) if args.out else None)
+    print(f"report: {written} (deadlines as of {as_of.isoformat()})")
     return 0
 
 
@@ -366,6 +400,15 @@ def build_parser() -> argparse.ArgumentParser:
     agencies_parser.add_argument("--out", required=True, help="folder for DIR/<province>/<agency>.xlsx")
     agencies_parser.add_argument("--as-of", help="the date of the status column (default: today in Vietnam)")
     agencies_parser.set_defaults(handler=_cmd_export_agencies, label="export agencies")
+    report_parser = commands.add_parser(
+        "report", help="write the run report (report.html: plans, charts, tasks due soon or past due) again"
+    )
+    report_parser.add_argument("--dataset", default="out", help="an output folder of vnplan run (default: out)")
+    report_parser.add_argument(
+        "--out", help="the page to write (default: report.html of the dataset's current run, rewritten)"
+    )
+    report_parser.add_argument("--as-of", help="the date deadlines are compared with (default: today in Vietnam)")
+    report_parser.set_defaults(handler=_cmd_report, label="report")
     schema_parser = commands.add_parser("schema", help="regenerate schemas/*.schema.json from the records")
     schema_parser.set_defaults(handler=_cmd_schema, label="schema")
     return parser

@@ -50,6 +50,7 @@ from pipeline.prefect_api import ensure_api
 from pipeline.progress import RunListener, SilentListener
 from pipeline.publish import write_dataset
 from pipeline.quality import QualitySettings, check_tables, run_quality_gate
+from pipeline.report_refresh import try_write_report
 from pipeline.run_result import DocumentOutcome, Failure, RunResult
 from pipeline.runs import (
     CACHE_DIR,
@@ -485,6 +486,14 @@ def _plan_entry(plan: PlanRecords) -> dict[str, Any]:
     }
 
 
+def _write_report(result: RunResult, manifest: dict[str, Any]) -> None:
+    """The run's ``report.html`` (``pipeline.report``); if it cannot be drawn, why, in the summary and manifest."""
+    assert result.run_dir is not None
+    result.report, result.report_error = try_write_report(result.run_dir, manifest=manifest)
+    if result.report_error:
+        logging.getLogger(__name__).warning("report.html not written: %s", result.report_error)
+
+
 def ingest(
     inbox: list[Path],
     out: Path,
@@ -525,7 +534,10 @@ def ingest(
     result.published = result.quality.passed
     result.seconds = time.perf_counter() - inputs.clock
     manifest = _manifest(result, [str(p) for p in inbox], inputs.started, previous)
+    _listener.step("report")
+    _write_report(result, manifest)
     extra = {"executor": execution.as_dict(), "limits": limits.as_dict(), FINGERPRINT_FIELD: fingerprint}
+    extra |= {"report": result.report.name if result.report else None, "report_error": result.report_error}
     write_manifest(run_dir, manifest | extra)
     if result.published:
         switch_current(out, run_dir)

@@ -86,6 +86,11 @@ class RunResult:
     published_summary: dict[str, Any] = field(default_factory=dict)
     """That run's summary: what the (unchanged) published dataset holds."""
 
+    report: Path | None = None
+    """The run's ``report.html``, once written."""
+    report_error: str | None = None
+    """Why the report could not be written (the run is not failed for it)."""
+
     held_back: list[PlanRecords] = field(default_factory=list)
     """Plans read but not published: an appendix they refer to was not read (a critical finding not accepted)."""
 

@@ -25,6 +25,7 @@ from extractors.limits import ResourceLimits
 from pipeline.atomic import write_manifest
 from pipeline.overrides import Override, load_overrides
 from pipeline.quality_settings import QualitySettings
+from pipeline.report_refresh import refresh_report
 from pipeline.run_result import DocumentOutcome, Failure, RunResult
 from pipeline.runs import MANIFEST, current_run, new_run_dir, prune_runs, published_manifest
 from pipeline.sources import discover
@@ -176,6 +177,9 @@ def record_if_unchanged(
         "documents": [outcome.as_dict() for outcome in result.documents],
         FINGERPRINT_FIELD: published.get(FINGERPRINT_FIELD),
     }
-    write_manifest(run_dir, manifest)
+    published_run = current_run(inputs.out)
+    if published_run is not None:  # its due-soon tables depend on the day: redrawn when the day has changed
+        result.report, result.report_error = refresh_report(published_run)
+    write_manifest(run_dir, manifest | {"report_error": result.report_error})
     prune_runs(inputs.out, keep_runs)
     return result

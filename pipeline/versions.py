@@ -121,7 +121,7 @@ def overrides_version(path: Path | None) -> str:
 def pipeline_version(overrides: Path | None) -> PipelineVersion:
     """The current code, rule files and overrides file, hashed."""
     return PipelineVersion(
-        code=digest_files(_package_files(".py") + _library_versions()),
+        code=digest_files(_package_files(".py") + _package_files(".j2") + _library_versions()),
         rules=digest_files(_package_files(".yaml")),
         overrides=overrides_version(overrides),
     )

@@ -8,8 +8,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from pipeline.agency_export import COLLECTIVE_WORKBOOK, safe_name, status
+from pipeline.agency_export import COLLECTIVE_WORKBOOK, safe_name
 from pipeline.cli import main
+from pipeline.due_status import due_status as status
 from pipeline.run import RunResult, run
 from tests.test_flows import TASKS, plan_text
 
