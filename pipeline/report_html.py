@@ -33,7 +33,6 @@ class Links:
     dataset: str
 
 
-
 TEMPLATE = "report.html.j2"
 
 
