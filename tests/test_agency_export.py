@@ -80,7 +80,13 @@ def test_rows_are_sorted_by_due_date_with_their_status_and_printable(exported) -
     sheet = book["Chủ trì"]
     assert sheet.freeze_panes == "A2" and sheet.page_setup.orientation == "landscape"
     assert str(sheet.page_setup.paperSize) == str(sheet.PAPERSIZE_A4)
-    assert sheet.column_dimensions["D"].width == 60 and sheet["D2"].alignment.wrap_text
+    # 60 characters wide, stored as Excel stores it (with the cell padding)
+    assert 60 <= sheet.column_dimensions["D"].width < 61 and sheet["D2"].alignment.wrap_text
+    assert sheet.print_title_rows in ("1:1", "$1:$1") and sheet["A1"].font.bold
+    # fitted to one page wide: fitToWidth left out means 1, its default in the file format
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth in (None, 1, "1")
+    assert sheet.page_setup.fitToHeight in (0, "0")
+    assert sheet.oddHeader.center.text == "Sở Tư pháp – Bắc Ninh – tình trạng tính đến 2027-07-15"
     assert sheet["H2"].value == "Quá hạn"  # Quý II/2027, as of 15 July 2027
 
 
