@@ -27,14 +27,5 @@ def due_status(due: str | None, kind: str | None, as_of: dt.date, window_days: i
     if day < as_of:
         return PAST_DUE
     if (day - as_of).days <= window_days:
-        return due_soon_label(window_days)
+        return f"Đến hạn trong {window_days} ngày"
     return NOT_YET_DUE
-
-
-def due_soon_label(window_days: int = DUE_SOON_DAYS) -> str:
-    return f"Đến hạn trong {window_days} ngày"
-
-
-def is_due_soon_or_past(due: str | None, as_of: dt.date, window_days: int = DUE_SOON_DAYS) -> bool:
-    day = _day(due)
-    return day is not None and (day - as_of).days <= window_days

@@ -40,32 +40,21 @@ def write_report(
 
 
 def charts(data: ReportData) -> list[Chart]:
-    from pipeline.report_charts import horizontal_bars, share_bars, stacked_columns
+    from pipeline.report_charts import share_bars, stacked_columns
 
     per = data.series_by
-    legend = "Kế hoạch" if per == "kế hoạch" else "Tỉnh, thành phố"
-    lead, tracking, quarters, shares = (
-        data.lead_agencies,
-        data.tracking_agencies,
-        data.due_quarters,
-        data.deadline_shares,
-    )
+    legend = _legend_title(per)
+    quarters, shares = data.due_quarters, data.deadline_shares
     return [
-        Chart(
-            "co-quan-chu-tri",
-            "Nhiệm vụ theo cơ quan chủ trì",
-            f"Số nhiệm vụ mỗi cơ quan chủ trì, {len(lead.categories)} cơ quan nhiều nhất, màu theo {per}."
-            + _left_out(lead, "cơ quan"),
-            _drawn(lead, lambda c: horizontal_bars(c, "Số nhiệm vụ", legend, "lead")),
-            lead,
-            "Cơ quan chủ trì",
+        _agency_chart(
+            "co-quan-chu-tri", "Nhiệm vụ theo cơ quan chủ trì", data.lead_agencies, "nhiệm vụ", "cơ quan chủ trì", per
         ),
         Chart(
             "han-theo-quy",
             "Thời hạn theo quý",
             f"Số nhiệm vụ có hạn trong mỗi quý (ngày cuối của thời hạn), màu theo {per}; "
             f"{data.without_due} nhiệm vụ không có ngày cụ thể không tính ở đây.",
-            _drawn(quarters, lambda c: stacked_columns(c, "Số nhiệm vụ", legend, "quarters")),
+            _drawn(quarters, lambda c: stacked_columns(c, "Số nhiệm vụ", legend, "han-theo-quy")),
             quarters,
             "Quý",
         ),
@@ -74,20 +63,38 @@ def charts(data: ReportData) -> list[Chart]:
             "Loại thời hạn",
             f"Tỷ lệ nhiệm vụ của mỗi {per} theo loại thời hạn (trong ngoặc: số nhiệm vụ). "
             "Thời hạn có điều kiện hoặc không rõ cần được đôn đốc, làm rõ.",
-            _drawn(shares, lambda c: share_bars(c, "Tỷ lệ nhiệm vụ (%)", "kinds")),
+            _drawn(shares, lambda c: share_bars(c, "Tỷ lệ nhiệm vụ (%)", "loai-thoi-han")),
             shares,
             per.capitalize(),
         ),
-        Chart(
+        _agency_chart(
             "co-quan-theo-doi",
             "Chỉ tiêu theo cơ quan theo dõi",
-            f"Số chỉ tiêu mỗi cơ quan theo dõi, {len(tracking.categories)} cơ quan nhiều nhất, màu theo {per}."
-            + _left_out(tracking, "cơ quan"),
-            _drawn(tracking, lambda c: horizontal_bars(c, "Số chỉ tiêu", legend, "tracking")),
-            tracking,
-            "Cơ quan theo dõi",
+            data.tracking_agencies,
+            "chỉ tiêu",
+            "cơ quan theo dõi",
+            per,
         ),
     ]
+
+
+def _agency_chart(anchor: str, title: str, counts: Counts, rows: str, role: str, per: str) -> Chart:
+    """A chart of the agencies with the most ``rows`` ("nhiệm vụ", "chỉ tiêu") in a ``role``, coloured by ``per``."""
+    from pipeline.report_charts import horizontal_bars
+
+    left_out = f" Còn {counts.left_out} cơ quan khác (số liệu đầy đủ: vnplan query)." if counts.left_out else ""
+    return Chart(
+        anchor,
+        title,
+        f"Số {rows} mỗi {role}, {len(counts.categories)} cơ quan nhiều nhất, màu theo {per}.{left_out}",
+        _drawn(counts, lambda c: horizontal_bars(c, f"Số {rows}", _legend_title(per), anchor)),
+        counts,
+        role.capitalize(),
+    )
+
+
+def _legend_title(per: str) -> str:
+    return "Kế hoạch" if per == "kế hoạch" else "Tỉnh, thành phố"
 
 
 def _drawn(counts: Counts, draw: Callable[[Counts], str]) -> str:
@@ -95,10 +102,6 @@ def _drawn(counts: Counts, draw: Callable[[Counts], str]) -> str:
     if not counts.categories or counts.total() == 0:
         return ""
     return draw(counts)
-
-
-def _left_out(counts: Counts, what: str) -> str:
-    return f" Còn {counts.left_out} {what} khác (số liệu đầy đủ: vnplan query)." if counts.left_out else ""
 
 
 def _links(run_dir: Path, report: Path) -> Links:

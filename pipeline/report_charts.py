@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, cast
 
@@ -113,35 +113,45 @@ def _sparse(quarters: Sequence[str]) -> list[str]:
     return [label if label.startswith("I/") else "" for label in quarters]
 
 
+def _rows_inches(categories: Sequence[str]) -> float:
+    """The height the bars of a horizontal chart take: a line per wrapped label line, a gap per bar."""
+    return sum(0.24 * (_wrap(c).count("\n") + 1) + 0.1 for c in categories)
+
+
+def _stacked(
+    axes: Any, series: Mapping[str, Sequence[float]], colours: dict[str, str], horizontal: bool
+) -> list[float]:
+    """Each series drawn on the ones before it (bars left to right, or columns bottom up); the stacked totals."""
+    base = [0.0] * len(next(iter(series.values()), []))
+    positions = list(range(len(base)))
+    for name, colour in colours.items():
+        values = series[name]
+        if horizontal:
+            axes.barh(positions, values, left=base, color=colour, label=name, height=0.7)
+        else:
+            axes.bar(positions, values, bottom=base, color=colour, label=name, width=0.75)
+        base = [a + b for a, b in zip(base, values, strict=True)]
+    return base
+
+
 def horizontal_bars(counts: Counts, xlabel: str, legend_title: str, ident: str) -> str:
     """One bar per category, top to bottom in the order given, stacked by series."""
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    lines = sum(_wrap(c).count("\n") + 1 for c in counts.categories)
+    colours = _drawn_series(counts)
+    height = 1.0 + _rows_inches(counts.categories) + _legend_inches(list(colours))
     with _styled():
-        figure = Figure(
-            figsize=(
-                WIDTH_INCHES,
-                1.0 + 0.24 * lines + 0.1 * len(counts.categories) + _legend_inches(list(_drawn_series(counts))),
-            ),
-            layout="constrained",
-        )
+        figure = Figure(figsize=(WIDTH_INCHES, height), layout="constrained")
         axes = figure.subplots()
-        positions = list(range(len(counts.categories)))
-        left = [0] * len(positions)
-        names = _drawn_series(counts)
-        for name, colour in names.items():
-            values = counts.series[name]
-            axes.barh(positions, values, left=left, color=colour, label=name, height=0.7)
-            left = [a + b for a, b in zip(left, values, strict=True)]
-        for position, total in zip(positions, left, strict=True):
-            axes.annotate(str(total), (total, position), xytext=(3, 0), textcoords="offset points", va="center")
-        axes.set_yticks(positions, [_wrap(c) for c in counts.categories])
+        totals = _stacked(axes, counts.series, colours, horizontal=True)
+        for position, total in enumerate(totals):
+            axes.annotate(f"{total:g}", (total, position), xytext=(3, 0), textcoords="offset points", va="center")
+        axes.set_yticks(range(len(totals)), [_wrap(c) for c in counts.categories])
         axes.invert_yaxis()
         axes.set_xlabel(xlabel)
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-        _legend(figure, list(names), legend_title)
+        _legend(figure, list(colours), legend_title)
         return _svg(figure, ident)
 
 
@@ -150,20 +160,16 @@ def stacked_columns(counts: Counts, ylabel: str, legend_title: str, ident: str) 
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
+    colours = _drawn_series(counts)
     with _styled():
-        figure = Figure(figsize=(WIDTH_INCHES, 3.8 + _legend_inches(list(_drawn_series(counts)))), layout="constrained")
+        figure = Figure(figsize=(WIDTH_INCHES, 3.8 + _legend_inches(list(colours))), layout="constrained")
         axes = figure.subplots()
-        positions = list(range(len(counts.categories)))
-        bottom = [0] * len(positions)
-        names = _drawn_series(counts)
-        for name, colour in names.items():
-            values = counts.series[name]
-            axes.bar(positions, values, bottom=bottom, color=colour, label=name, width=0.75)
-            bottom = [a + b for a, b in zip(bottom, values, strict=True)]
-        axes.set_xticks(positions, _sparse(counts.categories), rotation=45 if len(positions) > 8 else 0, ha="right")
+        _stacked(axes, counts.series, colours, horizontal=False)
+        rotation = 45 if len(counts.categories) > 8 else 0
+        axes.set_xticks(range(len(counts.categories)), _sparse(counts.categories), rotation=rotation, ha="right")
         axes.set_ylabel(ylabel)
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-        _legend(figure, list(names), legend_title)
+        _legend(figure, list(colours), legend_title)
         return _svg(figure, ident)
 
 
@@ -179,21 +185,19 @@ def share_bars(counts: Counts, xlabel: str, ident: str) -> str:
     """Each category's rows as 100 %, split by series (the deadline shares of each plan or province)."""
     from matplotlib.figure import Figure
 
-    totals = [sum(counts.series[name][i] for name in counts.series) for i in range(len(counts.categories))]
-    lines = sum(_wrap(c).count("\n") + 1 for c in counts.categories)
+    totals = counts.category_totals()
+    names = [name for name in counts.series if any(counts.series[name])]
+    fallback = iter(_colours([name for name in names if name not in _SHARE_COLOURS]))
+    colours = {name: _SHARE_COLOURS.get(name) or next(fallback) for name in names}
+    shares = {
+        name: [100.0 * v / t if t else 0.0 for v, t in zip(counts.series[name], totals, strict=True)] for name in names
+    }
     with _styled():
-        figure = Figure(figsize=(WIDTH_INCHES, 1.5 + 0.24 * lines + 0.1 * len(counts.categories)), layout="constrained")
+        figure = Figure(figsize=(WIDTH_INCHES, 1.5 + _rows_inches(counts.categories)), layout="constrained")
         axes = figure.subplots()
-        positions = list(range(len(counts.categories)))
-        left = [0.0] * len(positions)
-        names = [name for name in counts.series if any(counts.series[name])]
-        fallback = iter(_colours([n for n in names if n not in _SHARE_COLOURS]))
-        for name in names:
-            shares = [100.0 * v / t if t else 0.0 for v, t in zip(counts.series[name], totals, strict=True)]
-            colour = _SHARE_COLOURS.get(name) or next(fallback)
-            axes.barh(positions, shares, left=left, color=colour, label=name, height=0.7)
-            left = [a + b for a, b in zip(left, shares, strict=True)]
-        axes.set_yticks(positions, [f"{_wrap(c)} ({t})" for c, t in zip(counts.categories, totals, strict=True)])
+        _stacked(axes, shares, colours, horizontal=True)
+        labels = [f"{_wrap(c)} ({t})" for c, t in zip(counts.categories, totals, strict=True)]
+        axes.set_yticks(range(len(totals)), labels)
         axes.invert_yaxis()
         axes.set_xlim(0, 100)
         axes.set_xlabel(xlabel)

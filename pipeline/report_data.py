@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.agency_export import UNKNOWN_PROVINCE
-from pipeline.due_status import PAST_DUE, due_status, is_due_soon_or_past
+from pipeline.due_status import PAST_DUE, due_status
 from pipeline.publish import HELD_BACK_DIR
 from pipeline.query import connect
 from pipeline.runs import MANIFEST, read_plan
-from schemas.records import PlanRecords
 
 KIND_GROUPS: dict[str, str] = {
     "date": "Có hạn xác định",
@@ -36,6 +35,7 @@ KIND_GROUPS: dict[str, str] = {
 """Each deadline kind (``schemas.records.DeadlineKind``) in the four shares the report shows; a kind this table
 does not know is shown under its own name, never dropped."""
 VAGUE_KINDS = ("conditional", "unknown")
+_VAGUE_SQL = ", ".join(f"'{kind}'" for kind in VAGUE_KINDS)
 
 
 @dataclass(frozen=True)
@@ -59,14 +59,14 @@ class PlanRow:
     """One document of the run, published or held back."""
 
     doc_id: str
-    label: str
     province: str | None
     doc_type: str | None
     doc_number: str | None
     issued_date: str | None
     period: str | None
-    title: str | None
     source: str
+    label: str = ""
+    """A short name that tells it apart from the run's other plans (``_label_uniquely``)."""
     targets: int = 0
     tasks: int = 0
     vague: int = 0
@@ -203,7 +203,6 @@ def gather(
             status=due_status(due_day, kind, as_of, settings.due_window_days),
         )
         for doc_id, group, stt, task, lead_refs, raw, due_day, kind in due
-        if is_due_soon_or_past(due_day, as_of, settings.due_window_days)
     ]
     past = [row for row in reversed(due_rows) if row.status == PAST_DUE]
     soon = [row for row in due_rows if row.status != PAST_DUE]
@@ -250,13 +249,14 @@ SELECT doc_id, "group", stt, task, lead, deadline_raw, deadline.due, deadline.ki
  WHERE TRY_CAST(deadline.due AS DATE) <= ?
  ORDER BY deadline.due, doc_id, "group", stt
 """
-_PLANS = """
-SELECT d.doc_id, d.province, d.doc_type, d.doc_number, d.issued_date, d.period, d.title, d.source_path,
+_PLANS = f"""
+SELECT d.doc_id, d.province, d.doc_type, d.doc_number, d.issued_date, d.period, d.source_path,
        d.complete, d.completeness,
-       (SELECT count(*) FROM targets t WHERE t.doc_id = d.doc_id),
-       (SELECT count(*) FROM tasks t WHERE t.doc_id = d.doc_id),
-       (SELECT count(*) FROM tasks t WHERE t.doc_id = d.doc_id AND t.deadline.kind IN ('conditional', 'unknown')),
-       (SELECT count(*) FROM review_queue r WHERE r.doc_id = d.doc_id)
+       (SELECT count(*) FROM targets t WHERE t.doc_id = d.doc_id) AS targets,
+       (SELECT count(*) FROM tasks t WHERE t.doc_id = d.doc_id) AS tasks,
+       (SELECT count(*) FROM tasks t WHERE t.doc_id = d.doc_id AND t.deadline.kind IN ({_VAGUE_SQL}))
+         AS vague,
+       (SELECT count(*) FROM review_queue r WHERE r.doc_id = d.doc_id) AS review
   FROM documents d ORDER BY d.province, d.issued_date, d.doc_number, d.doc_id
 """
 
@@ -282,60 +282,47 @@ def _open_findings(findings: list[dict[str, Any]] | None) -> list[str]:
 
 
 def _published_plans(connection: Any) -> list[PlanRow]:
-    plans = []
-    for row in _rows(connection, _PLANS):
-        doc_id, province, doc_type, number, issued, period, title, source, complete, findings = row[:10]
-        targets, tasks, vague, review = row[10:]
-        plans.append(
-            PlanRow(
-                doc_id=doc_id,
-                label="",
-                province=province,
-                doc_type=doc_type,
-                doc_number=number,
-                issued_date=issued,
-                period=period,
-                title=title,
-                source=Path(source).name,
-                targets=targets,
-                tasks=tasks,
-                vague=vague,
-                review=review,
-                complete=bool(complete),
-                findings=_open_findings(findings),
-            )
-        )
-    return plans
+    result = connection.execute(_PLANS)
+    columns = [column[0] for column in result.description]
+    return [_plan_row(dict(zip(columns, row, strict=True)), published=True) for row in result.fetchall()]
 
 
 def _held_back_plans(run_dir: Path, manifest: dict[str, Any]) -> list[PlanRow]:
-    """The plans read but not published (an appendix they refer to was not read), from ``held_back/``."""
+    """The plans read but not published (an appendix they refer to was not read): their manifest entries (counts,
+    completeness), with the document's fields and the vague deadlines from their file in ``held_back/``."""
     plans = []
     for entry in manifest.get("held_back") or []:
         path = run_dir / HELD_BACK_DIR / f"{entry['doc_id']}.json"
-        plan: PlanRecords | None = read_plan(path) if path.is_file() else None
-        doc = plan.document if plan else None
-        plans.append(
-            PlanRow(
-                doc_id=entry["doc_id"],
-                label="",
-                province=doc.province if doc else None,
-                doc_type=doc.doc_type if doc else None,
-                doc_number=doc.doc_number if doc else None,
-                issued_date=doc.issued_date if doc else None,
-                period=doc.period if doc else None,
-                title=doc.title if doc else None,
-                source=Path(str(entry.get("source_path") or "")).name,
-                targets=int(entry.get("targets") or 0),
-                tasks=int(entry.get("tasks") or 0),
-                vague=sum(1 for t in plan.tasks if t.deadline.kind in VAGUE_KINDS) if plan else 0,
-                review=int(entry.get("review") or 0),
-                complete=bool(entry.get("complete")),
-                findings=_open_findings(entry.get("completeness")),
-                published=False,
-            )
-        )
+        values = dict(entry)
+        if path.is_file():
+            plan = read_plan(path)
+            values |= plan.document.model_dump(include=set(_DOCUMENT_FIELDS))
+            values["vague"] = sum(1 for task in plan.tasks if task.deadline.kind in VAGUE_KINDS)
+        plans.append(_plan_row(values, published=False))
     return plans
+
+
+_DOCUMENT_FIELDS = ("province", "doc_type", "doc_number", "issued_date", "period")
+
+
+def _plan_row(values: dict[str, Any], published: bool) -> PlanRow:
+    """A plan table row from a document's fields and counts (a row of ``_PLANS``, or a manifest entry)."""
+    return PlanRow(
+        doc_id=values["doc_id"],
+        source=Path(str(values.get("source_path") or "")).name,
+        province=values.get("province"),
+        doc_type=values.get("doc_type"),
+        doc_number=values.get("doc_number"),
+        issued_date=values.get("issued_date"),
+        period=values.get("period"),
+        targets=int(values.get("targets") or 0),
+        tasks=int(values.get("tasks") or 0),
+        vague=int(values.get("vague") or 0),
+        review=int(values.get("review") or 0),
+        complete=bool(values.get("complete")),
+        findings=_open_findings(values.get("completeness")),
+        published=published,
+    )
 
 
 def _label_uniquely(plans: list[PlanRow]) -> None:
